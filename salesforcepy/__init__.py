@@ -1,5 +1,47 @@
-"""salesforcepy: a Python client for the Salesforce REST API family."""
+"""salesforcepy: a Python client for the Salesforce REST API family.
 
+Every action returns ``(body, request)``: the parsed body and a
+:class:`~salesforcepy.request.SentRequest` with the status, headers, URL, method, elapsed time,
+the ``requests.Response`` and the typed errors of the call::
+
+    import salesforcepy
+
+    with salesforcepy.client(username, password, client_id, client_secret) as sf:
+        body, request = sf.query("SELECT Id, Name FROM Account LIMIT 1")
+"""
+
+from . import exceptions
 from ._version import __version__
+from .client import Client, client
+from .exceptions import (
+    AuthError,
+    HTTPError,
+    NotLoggedIn,
+    ParseError,
+    SalesforceError,
+    TransportError,
+    TransportTimeout,
+)
+from .options import DEFAULT_API_VERSION, CallOptions, ClientOptions
+from .request import Request, SentRequest
+from .session import Session
 
-__all__ = ["__version__"]
+__all__ = [
+    "DEFAULT_API_VERSION",
+    "AuthError",
+    "CallOptions",
+    "Client",
+    "ClientOptions",
+    "HTTPError",
+    "NotLoggedIn",
+    "ParseError",
+    "Request",
+    "SalesforceError",
+    "SentRequest",
+    "Session",
+    "TransportError",
+    "TransportTimeout",
+    "__version__",
+    "client",
+    "exceptions",
+]

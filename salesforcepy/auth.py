@@ -1,0 +1,320 @@
+"""Login flows: the requests they send and how their answers become a :class:`Session`. No I/O.
+
+Covered:
+
+- ``POST {login_url}/services/oauth2/token`` — OAuth 2.0 username-password flow.
+- ``POST {login_url}/services/Soap/u/{version}`` — SOAP ``login()`` (partner WSDL).
+- ``POST {login_url}/services/oauth2/revoke`` — token revocation (logout).
+- ``GET {instance_url}/services/data/`` — the API versions the org offers.
+
+SOAP ``login()`` does not exist in API 65.0 and later, so the SOAP endpoint version is the
+configured version when that is 64.0 or older, and
+:data:`~salesforcepy.options.SOAP_LOGIN_MAX_VERSION` (64.0) otherwise — whatever version the
+REST calls then use. The envelope is built with lxml, so ``&``, ``<``, ``>`` and quotes in
+credentials are escaped; responses are parsed without DTDs, entity expansion or network access,
+and read by local element name, so both the partner and the enterprise namespace work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Callable, Optional
+from urllib.parse import urlsplit
+
+import attrs
+from lxml import etree  # type: ignore[import-untyped]
+
+from .exceptions import AuthError, ParseError, SalesforceError, http_error
+from .options import (
+    SOAP_LOGIN_MAX_VERSION,
+    ClientOptions,
+    check_url,
+    normalize_version,
+    version_key,
+)
+from .parse import snippet
+from .request import Base, Request
+from .session import parse_issued_at
+
+__all__ = [
+    "REDACTED",
+    "TOKEN_PATH",
+    "LoginGrant",
+    "SoapLogin",
+    "grant_from_oauth",
+    "newest_version",
+    "password_request",
+    "read_soap_login",
+    "redact_tokens",
+    "revoke_request",
+    "soap_login_request",
+    "soap_login_version",
+    "versions_request",
+]
+
+TOKEN_PATH = "/services/oauth2/token"  # noqa: S105 - a URL path, not a password
+REVOKE_PATH = "/services/oauth2/revoke"
+SOAP_ENV_NS = "http://schemas.xmlsoap.org/soap/envelope/"
+PARTNER_NS = "urn:partner.soap.sforce.com"
+REDACTED = "[redacted]"
+"""What token values in login bodies are replaced with (the session keeps the real ones)."""
+
+_TOKEN_KEYS = frozenset({"access_token", "refresh_token", "id_token", "sessionId"})
+
+
+@attrs.frozen(kw_only=True)
+class LoginGrant:
+    """What a successful login yields, before the API version is settled."""
+
+    instance_url: str
+    access_token: str = attrs.field(repr=False)
+    issued_at: Any = None
+    identity_url: Optional[str] = None
+
+
+def password_request(options: ClientOptions) -> Request:
+    """``POST {login_url}/services/oauth2/token`` with ``grant_type=password``.
+
+    The security token, when configured, is appended to the password.
+
+    Raises:
+        ValueError: an option the flow needs is missing.
+    """
+    missing = [
+        name
+        for name in ("username", "password", "client_id", "client_secret")
+        if getattr(options, name) is None
+    ]
+    if missing:
+        raise ValueError(f"login() needs {', '.join(missing)}")
+    form = {
+        "grant_type": "password",
+        "client_id": options.client_id or "",
+        "client_secret": options.client_secret or "",
+        "username": options.username or "",
+        "password": options.login_password or "",
+    }
+    return Request.post(
+        TOKEN_PATH,
+        base=Base.LOGIN,
+        form=form,
+        headers={"Accept": "application/json"},
+        authenticated=False,
+    )
+
+
+def grant_from_oauth(body: Any) -> LoginGrant:
+    """Read a token endpoint success body.
+
+    Raises:
+        ParseError: ``access_token`` or ``instance_url`` missing, or an instance URL that is not
+            https (plain http is accepted only for loopback hosts).
+    """
+    if not isinstance(body, Mapping):
+        raise ParseError("the token response is not a JSON object")
+    token = body.get("access_token")
+    instance_url = body.get("instance_url")
+    if not isinstance(token, str) or not token or not isinstance(instance_url, str):
+        raise ParseError("the token response lacks access_token or instance_url")
+    identity = body.get("id")
+    return LoginGrant(
+        instance_url=_instance_url(instance_url),
+        access_token=token,
+        issued_at=parse_issued_at(body.get("issued_at")),
+        identity_url=identity if isinstance(identity, str) else None,
+    )
+
+
+def _instance_url(url: str) -> str:
+    try:
+        return check_url(url, "instance_url")
+    except ValueError as exc:
+        raise ParseError(f"login returned an unusable instance URL: {exc}") from None
+
+
+def redact_tokens(body: Any) -> Any:
+    """A copy of a login body with token values replaced by :data:`REDACTED`.
+
+    Login bodies are returned to the caller, who may print them; the tokens stay in
+    ``client.session``, whose ``repr`` hides them.
+    """
+    if not isinstance(body, Mapping):
+        return body
+    return {
+        key: (REDACTED if key in _TOKEN_KEYS and value else redact_tokens(value))
+        for key, value in body.items()
+    }
+
+
+def soap_login_version(version: Optional[str]) -> str:
+    """The API version of the SOAP login endpoint: ``version`` if <= 64.0, else 64.0."""
+    if version is not None and version_key(version) <= version_key(SOAP_LOGIN_MAX_VERSION):
+        return normalize_version(version)
+    return SOAP_LOGIN_MAX_VERSION
+
+
+def soap_login_request(options: ClientOptions) -> Request:
+    """``POST {login_url}/services/Soap/u/{version}`` with a partner ``login`` envelope.
+
+    The password has the security token appended; ``org_id`` goes in a ``LoginScopeHeader``.
+
+    Raises:
+        ValueError: username or password missing, or a value XML cannot carry (control characters).
+    """
+    if options.username is None or options.password is None:
+        raise ValueError("login_via_soap() needs username and password")
+    nsmap = {"env": SOAP_ENV_NS, "n1": PARTNER_NS}
+    envelope = etree.Element(f"{{{SOAP_ENV_NS}}}Envelope", nsmap=nsmap)
+    if options.org_id:
+        header = etree.SubElement(envelope, f"{{{SOAP_ENV_NS}}}Header")
+        scope = etree.SubElement(header, f"{{{PARTNER_NS}}}LoginScopeHeader")
+        etree.SubElement(scope, f"{{{PARTNER_NS}}}organizationId").text = options.org_id
+    body = etree.SubElement(envelope, f"{{{SOAP_ENV_NS}}}Body")
+    login = etree.SubElement(body, f"{{{PARTNER_NS}}}login")
+    for name, value in (("username", options.username), ("password", options.login_password)):
+        try:
+            etree.SubElement(login, f"{{{PARTNER_NS}}}{name}").text = value
+        except ValueError:
+            # lxml's message would quote the value; ours names the field only.
+            raise ValueError(f"{name} contains characters XML cannot carry") from None
+    content = etree.tostring(envelope, xml_declaration=True, encoding="UTF-8")
+    return Request.post(
+        f"/services/Soap/u/{soap_login_version(options.version)}",
+        base=Base.LOGIN,
+        data=content,
+        content_type="text/xml; charset=UTF-8",
+        headers={"SOAPAction": "login"},
+        authenticated=False,
+    )
+
+
+@attrs.frozen(kw_only=True)
+class SoapLogin:
+    """A SOAP login response read by :func:`read_soap_login`.
+
+    Attributes:
+        body: the ``result`` element as a dict (session id redacted), the fault as a dict, or the
+            response text when it is not XML.
+        grant: set on success.
+        error: set on failure (:class:`AuthError` for a fault).
+    """
+
+    body: Any
+    grant: Optional[LoginGrant] = None
+    error: Optional[SalesforceError] = None
+
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+
+
+def _local(tag: Any) -> str:
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+def _find(root: Any, name: str) -> Any:
+    for element in root.iter():
+        if _local(element.tag) == name:
+            return element
+    return None
+
+
+def _to_dict(element: Any) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for child in element:
+        name = _local(child.tag)
+        if not name:
+            continue
+        if len(child):
+            result[name] = _to_dict(child)
+        elif child.get("{http://www.w3.org/2001/XMLSchema-instance}nil") == "true":
+            result[name] = None
+        else:
+            result[name] = child.text or ""
+    return result
+
+
+def read_soap_login(status: int, content: bytes, *, redact: Callable[[str], str]) -> SoapLogin:
+    """Read a SOAP login response (success, fault, or something else) without raising.
+
+    Args:
+        status: HTTP status.
+        content: response body.
+        redact: applied to fault messages.
+    """
+    try:
+        root = etree.fromstring(content, _PARSER)
+    except (etree.XMLSyntaxError, ValueError):
+        text = content.decode("utf-8", errors="replace")
+        if 200 <= status < 300:
+            return SoapLogin(body=text, error=ParseError("the SOAP login response is not XML"))
+        return SoapLogin(
+            body=text, error=http_error(status, None, snippet(text, redact), body=text)
+        )
+    fault = _find(root, "Fault")
+    if fault is not None:
+        code = _find(fault, "faultcode")
+        fault_code = (code.text or "").rpartition(":")[2] if code is not None else ""
+        detail = _to_dict(fault)
+        exception = _find(fault, "exceptionCode")
+        exception_message = _find(fault, "exceptionMessage")
+        body = {
+            "faultcode": fault_code,
+            "faultstring": detail.get("faultstring", ""),
+            "exceptionCode": exception.text if exception is not None else None,
+            "exceptionMessage": exception_message.text if exception_message is not None else None,
+        }
+        error_code = body["exceptionCode"] or fault_code or None
+        message = body["exceptionMessage"] or body["faultstring"] or ""
+        return SoapLogin(body=body, error=AuthError(status, error_code, redact(message), body=body))
+    result = _find(root, "result")
+    session_id = _find(result, "sessionId") if result is not None else None
+    server_url = _find(result, "serverUrl") if result is not None else None
+    if session_id is None or server_url is None or not session_id.text or not server_url.text:
+        error: SalesforceError = (
+            ParseError("the SOAP login response lacks sessionId or serverUrl")
+            if 200 <= status < 300
+            else http_error(status, None, "unexpected SOAP response")
+        )
+        return SoapLogin(body=redact_tokens(_to_dict(root)), error=error)
+    body = redact_tokens(_to_dict(result))
+    if not 200 <= status < 300:
+        return SoapLogin(body=body, error=http_error(status, None, "", body=body))
+    parts = urlsplit(server_url.text)
+    try:
+        instance_url = _instance_url(f"{parts.scheme}://{parts.netloc}")
+    except ParseError as exc:
+        return SoapLogin(body=body, error=exc)
+    grant = LoginGrant(instance_url=instance_url, access_token=session_id.text)
+    return SoapLogin(body=body, grant=grant)
+
+
+def revoke_request(token: str) -> Request:
+    """``POST {login_url}/services/oauth2/revoke`` with the token in the form body."""
+    return Request.post(REVOKE_PATH, base=Base.LOGIN, form={"token": token}, authenticated=False)
+
+
+def versions_request(instance_url: str) -> Request:
+    """``GET {instance_url}/services/data/`` — needs no authentication."""
+    return Request.get(
+        f"{instance_url}/services/data/",
+        base=Base.ABSOLUTE,
+        headers={"Accept": "application/json"},
+        authenticated=False,
+    )
+
+
+def newest_version(body: Any) -> Optional[str]:
+    """The highest ``version`` in a versions list, compared numerically (``"100.0" > "9.0"``).
+
+    Entries that are not objects or carry no valid version are ignored; ``None`` if none is left.
+    """
+    if not isinstance(body, list):
+        return None
+    versions = []
+    for entry in body:
+        if isinstance(entry, Mapping):
+            try:
+                versions.append(normalize_version(entry.get("version")))
+            except (TypeError, ValueError):
+                continue
+    return max(versions, key=version_key) if versions else None

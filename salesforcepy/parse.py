@@ -1,0 +1,205 @@
+"""Turn HTTP responses into bodies and typed errors.
+
+:func:`parse_body` maps a response to ``dict | list | str | bytes | None`` by its Content-Type:
+JSON is parsed, CSV/XML/other text comes back as ``str``, anything else (blobs) as ``bytes``, and
+204/304/empty bodies as ``None``. A body that claims to be JSON but is not raises
+:class:`~salesforcepy.exceptions.ParseError`.
+
+:func:`errors_from_body` reads Salesforce's error shapes — the usual array of
+``{"message", "errorCode", "fields"}``, a single such object, an OAuth ``{"error",
+"error_description"}`` object, the 300 answer (an array of record URL strings), HTML or plain text
+from a proxy, or nothing — and never fails on any of them.
+
+:func:`read_response` combines both the way every call uses them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any, Callable, Optional, Protocol
+
+from .exceptions import AuthError, HTTPError, MultipleChoices, ParseError, http_error
+
+__all__ = ["ResponseLike", "errors_from_body", "parse_body", "read_response", "snippet"]
+
+Redact = Callable[[str], str]
+
+_TEXT_TYPES = frozenset({"application/xml", "application/csv", "application/javascript"})
+_SNIPPET_CHARS = 200
+
+
+class ResponseLike(Protocol):
+    """The parts of a ``requests.Response`` this module reads."""
+
+    status_code: int
+    headers: Mapping[str, str]
+
+    @property
+    def content(self) -> bytes: ...
+
+
+def _identity(text: str) -> str:
+    return text
+
+
+def content_type(headers: Mapping[str, str]) -> tuple[str, Optional[str]]:
+    """The media type (lower case, no parameters) and charset of a Content-Type header."""
+    value = headers.get("Content-Type") or ""
+    media, _, rest = value.partition(";")
+    charset = None
+    for param in rest.split(";"):
+        key, _, val = param.strip().partition("=")
+        if key.lower() == "charset" and val:
+            charset = val.strip().strip('"')
+    return media.strip().lower(), charset
+
+
+def _is_json(media: str) -> bool:
+    return media in ("application/json", "text/json") or media.endswith("+json")
+
+
+def _is_text(media: str) -> bool:
+    return media.startswith("text/") or media in _TEXT_TYPES or media.endswith("+xml")
+
+
+def parse_body(response: ResponseLike, *, raw: bool = False) -> Any:
+    """Parse a response body according to its Content-Type.
+
+    Args:
+        response: the response.
+        raw: return non-empty bodies as bytes without looking at the Content-Type.
+
+    Returns:
+        ``None`` for 204/304 or an empty body (or JSON ``null``); the decoded JSON value; ``str``
+        for text types (CSV, XML, HTML, plain); ``bytes`` otherwise.
+
+    Raises:
+        ParseError: the body is not valid JSON although the Content-Type says it is, or text that
+            cannot be decoded with its charset.
+    """
+    content = response.content
+    if response.status_code in (204, 304) or not content or content.isspace():
+        return None
+    if raw:
+        return content
+    media, charset = content_type(response.headers)
+    looks_json = not media and content.lstrip()[:1] in (b"{", b"[")
+    if _is_json(media) or looks_json:
+        try:
+            return json.loads(content)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ParseError(
+                f"HTTP {response.status_code} body is not valid JSON ({type(exc).__name__} at "
+                f"position {getattr(exc, 'pos', '?')}; {len(content)} bytes)",
+                status=response.status_code,
+                content_type=media,
+            ) from None
+    if _is_text(media):
+        try:
+            return content.decode(charset or "utf-8")
+        except (UnicodeDecodeError, LookupError):
+            raise ParseError(
+                f"HTTP {response.status_code} {media} body cannot be decoded as "
+                f"{charset or 'utf-8'}",
+                status=response.status_code,
+                content_type=media,
+            ) from None
+    if not media:
+        try:
+            return content.decode("utf-8")
+        except UnicodeDecodeError:
+            return content
+    return content
+
+
+def snippet(text: str, redact: Redact = _identity) -> str:
+    """A short one-line excerpt of a non-JSON body for an error message."""
+    flat = " ".join(text.split())
+    if len(flat) > _SNIPPET_CHARS:
+        flat = flat[:_SNIPPET_CHARS] + "..."
+    return redact(flat)
+
+
+def _error_from_item(status: int, item: Mapping[str, Any], body: Any, redact: Redact) -> HTTPError:
+    code = item.get("errorCode") or item.get("statusCode")
+    fields = item.get("fields")
+    return http_error(
+        status,
+        str(code) if code is not None else None,
+        redact(str(item.get("message") or "")),
+        [str(f) for f in fields] if isinstance(fields, list) else (),
+        body=body,
+    )
+
+
+def errors_from_body(status: int, body: Any, *, redact: Redact = _identity) -> list[HTTPError]:
+    """The typed errors an error response carries; at least one, never raises.
+
+    Args:
+        status: the HTTP status.
+        body: the body as :func:`parse_body` returned it (or the text of an unparsable body).
+        redact: applied to every message taken from the body.
+    """
+    if status == 300:
+        urls = [u for u in body if isinstance(u, str)] if isinstance(body, list) else []
+        return [MultipleChoices(status, urls, body=body)]
+    if isinstance(body, list):
+        errors = [_error_from_item(status, i, body, redact) for i in body if isinstance(i, Mapping)]
+        if errors:
+            return errors
+    elif isinstance(body, Mapping):
+        if isinstance(body.get("error"), str):
+            return [
+                AuthError(
+                    status,
+                    body["error"],
+                    redact(str(body.get("error_description") or "")),
+                    body=body,
+                )
+            ]
+        if "errorCode" in body or "message" in body:
+            return [_error_from_item(status, body, body, redact)]
+    elif isinstance(body, str):
+        return [http_error(status, None, snippet(body, redact), body=body)]
+    elif isinstance(body, bytes):
+        return [http_error(status, None, f"{len(body)}-byte binary body", body=body)]
+    return [http_error(status, None, "", body=body)]
+
+
+def _text(content: bytes) -> str:
+    return content.decode("utf-8", errors="replace")
+
+
+def read_response(
+    response: ResponseLike,
+    *,
+    raw: bool = False,
+    stream: bool = False,
+    redact: Redact = _identity,
+) -> tuple[Any, list[Any]]:
+    """The ``body`` and ``exceptions`` of a call from its final response.
+
+    Success (2xx, and 304) gives the parsed body and no errors — or, for a body that does not parse,
+    its text and a :class:`ParseError`. Any other status gives the parsed error body (its text if it
+    does not parse) and the typed errors it carries.
+
+    Args:
+        response: the final response.
+        raw: successful bodies as bytes.
+        stream: leave a successful body unread (``body`` is ``None``).
+        redact: applied to messages taken from the body.
+    """
+    status = response.status_code
+    if 200 <= status < 300 or status == 304:
+        if stream:
+            return None, []
+        try:
+            return parse_body(response, raw=raw), []
+        except ParseError as exc:
+            return _text(response.content), [exc]
+    try:
+        body = parse_body(response)
+    except ParseError:
+        body = _text(response.content)
+    return body, list(errors_from_body(status, body, redact=redact))
