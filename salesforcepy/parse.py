@@ -72,7 +72,8 @@ def parse_body(response: ResponseLike, *, raw: bool = False) -> Any:
 
     Returns:
         ``None`` for 204/304 or an empty body (or JSON ``null``); the decoded JSON value; ``str``
-        for text types (CSV, XML, HTML, plain); ``bytes`` otherwise.
+        for text types (CSV, XML, HTML, plain); ``bytes`` otherwise. Without a Content-Type: JSON
+        if the body parses as JSON, else text if it is UTF-8, else bytes.
 
     Raises:
         ParseError: the body is not valid JSON although the Content-Type says it is, or text that
@@ -84,8 +85,9 @@ def parse_body(response: ResponseLike, *, raw: bool = False) -> Any:
     if raw:
         return content
     media, charset = content_type(response.headers)
-    looks_json = not media and content.lstrip()[:1] in (b"{", b"[")
-    if _is_json(media) or looks_json:
+    if not media:
+        return _untyped(content)
+    if _is_json(media):
         try:
             return json.loads(content)
         except (ValueError, UnicodeDecodeError) as exc:
@@ -105,12 +107,19 @@ def parse_body(response: ResponseLike, *, raw: bool = False) -> Any:
                 status=response.status_code,
                 content_type=media,
             ) from None
-    if not media:
-        try:
-            return content.decode("utf-8")
-        except UnicodeDecodeError:
-            return content
     return content
+
+
+def _untyped(content: bytes) -> Any:
+    # No Content-Type: JSON if it parses, else UTF-8 text, else bytes.
+    try:
+        return json.loads(content)
+    except (ValueError, UnicodeDecodeError):
+        pass
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        return content
 
 
 def snippet(text: str, redact: Redact = _identity) -> str:

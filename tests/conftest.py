@@ -1,0 +1,118 @@
+"""Shared fixtures for client unit tests: a client logged in against mocked Salesforce endpoints."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Optional
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+import requests_mock.response
+
+import salesforcepy
+
+LOGIN_URL = "https://login.salesforce.com"
+INSTANCE_URL = "https://acme.my.salesforce.com"
+VERSION = "58.0"
+DATA = f"{INSTANCE_URL}/services/data/v{VERSION}"
+TOKEN = "00D5g000004abcD!AQ4AQFakeTokenValue"
+
+CREDENTIALS: dict[str, str] = {
+    "username": "dev@example.com",
+    "password": "hunter2-Pa55",
+    "client_id": "3MVG9FakeConsumerKey",
+    "client_secret": "1955FakeConsumerSecret",
+    "security_token": "AbC123SecTok",
+}
+
+TOKEN_RESPONSE: dict[str, str] = {
+    "access_token": TOKEN,
+    "instance_url": INSTANCE_URL,
+    "id": "https://login.salesforce.com/id/00D5g000004abcDEAQ/0055g00000AbCdEAAV",
+    "token_type": "Bearer",
+    "issued_at": "1716212345678",
+    "signature": "lV+jLC3xSCKbbJ9cLjefbFsT7qDmrVD6N1scrH+QKsg=",
+}
+
+
+@pytest.fixture(autouse=True)
+def _salesforce_json_content_type(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Give mocked ``json=`` responses the Content-Type Salesforce sends with JSON.
+
+    requests-mock sends no Content-Type by default; the client's parsing is driven by it.
+    """
+    original = requests_mock.response.create_response
+
+    def create_response(request: Any, **kwargs: Any) -> Any:
+        if kwargs.get("json") is not None:
+            headers = dict(kwargs.get("headers") or {})
+            if not any(k.lower() == "content-type" for k in headers):
+                headers["Content-Type"] = "application/json;charset=UTF-8"
+            kwargs["headers"] = headers
+        return original(request, **kwargs)
+
+    monkeypatch.setattr(requests_mock.response, "create_response", create_response)
+
+
+def login(requests_mock: Any, **options: Any) -> salesforcepy.Client:
+    """A client logged in through a mocked token endpoint; the mock's history is then cleared."""
+    requests_mock.post(f"{LOGIN_URL}/services/oauth2/token", json=TOKEN_RESPONSE)
+    options.setdefault("version", VERSION)
+    client = salesforcepy.client(**{**CREDENTIALS, **options})
+    _, sent = client.login()
+    sent.raise_for_status()
+    requests_mock.reset_mock()
+    return client
+
+
+@pytest.fixture
+def sf(requests_mock: Any) -> salesforcepy.Client:
+    """A client logged in with API version 58.0 at ``INSTANCE_URL``."""
+    return login(requests_mock)
+
+
+def query_pairs(url: str) -> list[tuple[str, str]]:
+    """The decoded query string of ``url``, in order, case preserved."""
+    return parse_qsl(urlsplit(url).query, keep_blank_values=True)
+
+
+def assert_request(
+    history_item: Any,
+    method: str,
+    url: str,
+    *,
+    query: Optional[list[tuple[str, str]]] = None,
+    json: Any = None,
+    body: Optional[bytes] = None,
+    content_type: Optional[str] = None,
+    authenticated: bool = True,
+    headers: Optional[Mapping[str, str]] = None,
+) -> None:
+    """Check one sent request: method, URL (path exact), query, body, auth and headers."""
+    assert history_item.method == method
+    sent_url = urlsplit(history_item.url)
+    expected = urlsplit(url)
+    assert (sent_url.scheme, sent_url.netloc, sent_url.path) == (
+        expected.scheme,
+        expected.netloc,
+        expected.path,
+    )
+    assert query_pairs(history_item.url) == (query or [])
+    if authenticated:
+        assert history_item.headers["Authorization"] == f"Bearer {TOKEN}"
+    else:
+        assert "Authorization" not in history_item.headers
+    assert history_item.headers["Accept-Encoding"] == "gzip"
+    if json is not None:
+        assert history_item.headers["Content-Type"] == "application/json"
+        assert history_item.json() == json
+    if body is not None:
+        sent_body = history_item.body
+        sent_body = sent_body.encode() if isinstance(sent_body, str) else sent_body
+        assert sent_body == body
+    if json is None and body is None:
+        assert not history_item.body
+    if content_type is not None:
+        assert history_item.headers["Content-Type"] == content_type
+    for key, value in (headers or {}).items():
+        assert history_item.headers[key] == value
