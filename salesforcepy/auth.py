@@ -218,6 +218,10 @@ def _find(root: Any, name: str) -> Any:
     return None
 
 
+def _text(element: Any) -> str:
+    return (element.text or "").strip() if element is not None else ""
+
+
 def _to_dict(element: Any) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for child in element:
@@ -253,15 +257,12 @@ def read_soap_login(status: int, content: bytes, *, redact: Callable[[str], str]
     fault = _find(root, "Fault")
     if fault is not None:
         code = _find(fault, "faultcode")
-        fault_code = (code.text or "").rpartition(":")[2] if code is not None else ""
-        detail = _to_dict(fault)
-        exception = _find(fault, "exceptionCode")
-        exception_message = _find(fault, "exceptionMessage")
+        fault_code = _text(code).rpartition(":")[2]
         body = {
             "faultcode": fault_code,
-            "faultstring": detail.get("faultstring", ""),
-            "exceptionCode": exception.text if exception is not None else None,
-            "exceptionMessage": exception_message.text if exception_message is not None else None,
+            "faultstring": _text(_find(fault, "faultstring")),
+            "exceptionCode": _text(_find(fault, "exceptionCode")) or None,
+            "exceptionMessage": _text(_find(fault, "exceptionMessage")) or None,
         }
         error_code = body["exceptionCode"] or fault_code or None
         message = body["exceptionMessage"] or body["faultstring"] or ""

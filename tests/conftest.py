@@ -36,11 +36,16 @@ TOKEN_RESPONSE: dict[str, str] = {
 
 
 @pytest.fixture(autouse=True)
-def _salesforce_json_content_type(monkeypatch: pytest.MonkeyPatch) -> None:
+def _salesforce_json_content_type(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Give mocked ``json=`` responses the Content-Type Salesforce sends with JSON.
 
-    requests-mock sends no Content-Type by default; the client's parsing is driven by it.
+    requests-mock sends no Content-Type by default; the client's parsing is driven by it. Only
+    tests that use the ``requests_mock`` fixture are affected.
     """
+    if "requests_mock" not in request.fixturenames:
+        return
     original = requests_mock.response.create_response
 
     def create_response(request: Any, **kwargs: Any) -> Any:

@@ -75,6 +75,16 @@ def test_apexrest_sends_json_bodies(
     assert body == "done"
 
 
+def test_apexrest_null_body_is_none(sf: salesforcepy.Client, requests_mock: Any) -> None:
+    requests_mock.get(
+        f"{APEXREST}/nothing", text="null", headers={"Content-Type": "application/json"}
+    )
+    body, request = sf.apexrest("nothing", "GET")
+    assert body is None
+    assert request.ok
+    assert request.status == 200
+
+
 def test_apexrest_delete(sf: salesforcepy.Client, requests_mock: Any) -> None:
     requests_mock.delete(f"{APEXREST}/items/a%20b", status_code=204)
     body, request = sf.apexrest("items/a b", "DELETE")
