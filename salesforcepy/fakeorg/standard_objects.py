@@ -42,6 +42,9 @@ def _string(name: str, length: int = 255, **kw: Any) -> FieldDef:
 
 
 def _textarea(name: str, length: int = 32000, **kw: Any) -> FieldDef:
+    if length > 255:
+        # Long text areas cannot be filtered, sorted or grouped on in SOQL.
+        kw = {"filterable": False, "sortable": False, "groupable": False, **kw}
     return FieldDef(name, "textarea", length=length, **kw)
 
 
