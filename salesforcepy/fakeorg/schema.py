@@ -412,8 +412,11 @@ class FieldDef:
     def _number(self, value: Any, source: str, *, integer: bool) -> int | float:
         if isinstance(value, bool):
             raise TypeError(value)
+        number: int | float
         if isinstance(value, str):
-            number: float = float(value.strip())
+            text = value.strip()
+            # Exact for big longs: only go through float when the text is not a plain integer.
+            number = int(text) if integer and text.lstrip("+-").isdigit() else float(text)
         elif isinstance(value, (int, float)):
             number = value
         else:
@@ -421,7 +424,7 @@ class FieldDef:
         if isinstance(number, float) and not math.isfinite(number):
             raise ValueError(value)
         if integer:
-            if float(number) != int(number):
+            if isinstance(number, float) and not number.is_integer():
                 raise ValueError(value)
             return int(number)
         return float(number)
