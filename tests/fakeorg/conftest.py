@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -41,7 +42,7 @@ def store(clock: ManualClock) -> Iterator[Store]:
 
 
 @pytest.fixture
-def make_store() -> Iterator[Callable[..., Store]]:
+def make_store() -> Iterator[Any]:
     """A factory for more stores: ``make_store(path=None, now=FIXED_NOW, clock=None, demo=False)``.
 
     Each store gets its own ``ManualClock`` starting at ``now`` (pass ``clock`` to keep a handle on
