@@ -842,3 +842,46 @@ def test_custom_reference_fields_are_checked(store):
     root = store.create("Node__c", {"Name": "root"})
     leaf = store.create("Node__c", {"Name": "leaf", "Parent__c": root})
     assert store.get("Node__c", leaf, ["Parent__c"], api_version=V)["Parent__c"] == root
+
+
+def test_update_system_may_set_read_only_fields(store):
+    record_id = make_account(store)
+    store.update_system("Account", record_id, {"LastActivityDate": "2024-05-01"})
+    assert store.get("Account", record_id, ["LastActivityDate"], api_version=V) == {
+        "attributes": {
+            "type": "Account",
+            "url": f"/services/data/v{V}/sobjects/Account/{record_id}",
+        },
+        "LastActivityDate": "2024-05-01",
+    }
+    err = error_of(store.update, "Account", record_id, {"LastActivityDate": "2024-05-02"})
+    assert err.error_code == "INVALID_FIELD_FOR_INSERT_UPDATE"
+
+
+def test_non_updateable_object(store):
+    err = error_of(store.update, "Organization", store.org_id, {"Name": "x"})
+    assert err.error_code == "INVALID_TYPE_FOR_OPERATION"
+    err = error_of(store.upsert, "Organization", "Id", store.org_id, {"Name": "x"})
+    assert err.error_code == "INVALID_TYPE_FOR_OPERATION"
+
+
+def test_new_id_never_collides_with_records(store):
+    made = store.new_id("a0B")
+    assert ids.is_valid_id(made)
+    assert made.startswith("a0B")
+    assert make_account(store)[6:15] > made[6:15]
+
+
+def test_store_is_a_context_manager(tmp_path):
+    path = str(tmp_path / "cm.db")
+    with Store(path) as first:
+        record_id = first.create("Account", {"Name": "Kept"})
+    with Store(path) as second:
+        assert second.get("Account", record_id, ["Name"], api_version=V)["Name"] == "Kept"
+
+
+def test_read_row_returns_storage_form(store):
+    record_id = make_account(store, NumberOfEmployees=3)
+    row = store.read_row("account", record_id[:15])
+    assert (row["Id"], row["NumberOfEmployees"], row["IsDeleted"]) == (record_id, 3, 0)
+    assert store.read_row("Account", "junk") is None
