@@ -15,7 +15,7 @@ Position = tuple[int, int]
 
 @attrs.frozen
 class Path:
-    """A dotted field reference (``Name``, ``Account.Owner.Name``) with the position of each part."""
+    """A dotted field reference (``Name``, ``Account.Owner.Name``) and where each part starts."""
 
     parts: tuple[str, ...]
     positions: tuple[Position, ...]
@@ -52,7 +52,7 @@ class Word:
 
 @attrs.frozen
 class Literal:
-    """A value in a condition. ``kind``: string, number, date, datetime, word or word_n (``X:n``)."""
+    """A value in a condition; ``kind``: string, number, date, datetime, word, word_n (``X:n``)."""
 
     kind: str
     text: str  # as written (strings keep their quotes and escapes)

@@ -48,8 +48,6 @@ from .messages import (
     located,
 )
 from .shape import (
-    ADDRESS_KEYS,
-    LOCATION_KEYS,
     Blob,
     ChildSlot,
     Compound,
@@ -279,9 +277,8 @@ class Scope:
         parts = [f"{sql_ident(self.obj.name)} {self.alias}"]
         for join in self.joins.values():
             for target, alias in join.targets:
-                parts.append(
-                    f'LEFT JOIN {sql_ident(target.name)} {alias} ON {alias}."Id" = {join.source_sql}'
-                )
+                table = sql_ident(target.name)
+                parts.append(f'LEFT JOIN {table} {alias} ON {alias}."Id" = {join.source_sql}')
         return " ".join(parts)
 
     def resolve(self, path: ast.Path) -> Resolved:
@@ -378,7 +375,9 @@ class Scope:
         columns = [f"{alias}.{sql_ident(f.name)}" for alias, f in usable]
         sql = columns[0] if len(columns) == 1 else f"COALESCE({', '.join(columns)})"
         expr = Expr(sql, category(field), field, field.name)
-        return Resolved(expr, field, tuple(joins), f"{prefix}.{field.name}", None, None, join.id_sql)
+        return Resolved(
+            expr, field, tuple(joins), f"{prefix}.{field.name}", None, None, join.id_sql
+        )
 
 
 # ---- the compiler -------------------------------------------------------------------------------
@@ -415,7 +414,9 @@ class Compiler:
     def unexpected(self, word: ast.Word) -> SalesforceError:
         return self.malformed(word.position, f"unexpected token: {word.text}")
 
-    def no_such_column(self, name: str, object_name: str, position: ast.Position) -> SalesforceError:
+    def no_such_column(
+        self, name: str, object_name: str, position: ast.Position
+    ) -> SalesforceError:
         return self.error(
             "INVALID_FIELD",
             position,
@@ -643,22 +644,18 @@ class Compiler:
     def _compound(self, resolved: Resolved, cols: Columns) -> Compound:
         field = resolved.field
         owner = resolved.owner
-        assert owner is not None and resolved.owner_alias is not None
-        if field.components:
-            components = [owner.field(name) for name in field.components]
-        else:
-            components = [f for f in owner.fields if f.compound_field_name == field.name]
-        keys = ADDRESS_KEYS if field.type == "address" else LOCATION_KEYS
-        base = field.name[: -len("Address")] if field.name.endswith("Address") else ""
+        assert owner is not None
+        assert resolved.owner_alias is not None
+        names = field.components or tuple(
+            f.name for f in owner.fields if f.compound_field_name == field.name
+        )
         parts = []
-        for component in components:
-            if component is None or not component.stored:
-                continue
-            json_key = _component_key(component.name, base, field.type)
-            if json_key in keys:
+        for name in names:
+            component = owner.field(name)
+            if component is not None and component.stored:
                 column = cols.add(f"{resolved.owner_alias}.{sql_ident(component.name)}")
-                parts.append((json_key, column, component.to_json))
-        return Compound(field.name, keys, parts)
+                parts.append((component.name, column))
+        return Compound(field.name, field, parts)
 
     def _child(self, item: ast.SubqueryItem, parent: ObjectDef) -> tuple[str, Plan]:
         query = item.query
@@ -770,7 +767,9 @@ class Compiler:
         sql += self._limit_sql(stmt, limit, offset)
         return Plan("aggregate", scope.obj, sql, stmt.params, nodes, columns)
 
-    def _aggregate_expr(self, call: ast.Aggregate, scope: Scope) -> tuple[Expr, Callable[[Any], Any]]:
+    def _aggregate_expr(
+        self, call: ast.Aggregate, scope: Scope
+    ) -> tuple[Expr, Callable[[Any], Any]]:
         function = call.function
         if call.argument is None:
             raise self.malformed(call.position, "COUNT() can only be used on its own")
@@ -822,9 +821,13 @@ class Compiler:
     ) -> str:
         """SQL for a WHERE (``groups`` None) or HAVING condition."""
         if isinstance(condition, ast.And):
-            return "(" + " AND ".join(self._condition(c, scope, groups) for c in condition.items) + ")"
+            return (
+                "(" + " AND ".join(self._condition(c, scope, groups) for c in condition.items) + ")"
+            )
         if isinstance(condition, ast.Or):
-            return "(" + " OR ".join(self._condition(c, scope, groups) for c in condition.items) + ")"
+            return (
+                "(" + " OR ".join(self._condition(c, scope, groups) for c in condition.items) + ")"
+            )
         if isinstance(condition, ast.Not):
             return f"NOT IFNULL({self._condition(condition.item, scope, groups)}, 0)"
         return self._comparison(condition, scope, groups)
@@ -1007,8 +1010,9 @@ class Compiler:
         if kind == "number":
             if cat != "number":
                 raise self._type_mismatch(literal, expr)
-            number = float(literal.text)
-            return Point(int(number) if number.is_integer() and "." not in literal.text else number)
+            if "." in literal.text:
+                return Point(float(literal.text))
+            return Point(int(literal.text))
         if kind == "date":
             if cat != "date":
                 raise self._type_mismatch(literal, expr)
@@ -1022,8 +1026,12 @@ class Compiler:
             try:
                 return Point(format_datetime(parse_datetime(literal.text)))
             except ValueError:
-                raise self.malformed(literal.position, f"invalid dateTime: {literal.text}") from None
-        raise self.malformed(literal.position, f"unexpected token: {literal.text}")  # pragma: no cover
+                raise self.malformed(
+                    literal.position, f"invalid dateTime: {literal.text}"
+                ) from None
+        raise self.malformed(
+            literal.position, f"unexpected token: {literal.text}"
+        )  # pragma: no cover
 
     def _date_range(
         self, literal: ast.Literal, name: str, n: Optional[int], expr: Expr
@@ -1069,7 +1077,8 @@ class Compiler:
             if isinstance(expression, ast.Aggregate):
                 if groups is None:
                     raise self.malformed(
-                        expression.position, "Aggregate functions are only allowed in aggregate queries"
+                        expression.position,
+                        "Aggregate functions are only allowed in aggregate queries",
                     )
                 expr = self._aggregate_expr(expression, scope)[0]
             else:
@@ -1095,7 +1104,9 @@ class Compiler:
     def _limit_sql(self, stmt: Statement, limit: Optional[int], offset: Optional[int]) -> str:
         if limit is None and not offset:
             return ""
-        return f" LIMIT {stmt.param(-1 if limit is None else limit)} OFFSET {stmt.param(offset or 0)}"
+        return (
+            f" LIMIT {stmt.param(-1 if limit is None else limit)} OFFSET {stmt.param(offset or 0)}"
+        )
 
     def integer(self, literal: Optional[ast.Literal]) -> Optional[int]:
         if literal is None:
@@ -1105,7 +1116,7 @@ class Compiler:
         return int(literal.text)
 
     def _check_words(self, query: ast.Query) -> None:
-        """WITH / FOR / UPDATE / USING SCOPE words: accepted (and ignored) when Salesforce knows them."""
+        """Words after WITH, FOR, UPDATE, USING SCOPE: ignored, but they must be real ones."""
         for word in query.with_words:
             if word.text.upper() not in _WITH_WORDS:
                 raise self.unexpected(word)
@@ -1155,18 +1166,3 @@ def _to_int(value: Any) -> Optional[int]:
 
 def _to_float(value: Any) -> Optional[float]:
     return None if value is None else float(value)
-
-
-def _component_key(name: str, base: str, kind: str) -> str:
-    """The JSON key of an address/location component (``BillingStateCode`` -> ``stateCode``)."""
-    if kind == "location":
-        lowered = name.lower()
-        if "latitude" in lowered:
-            return "latitude"
-        if "longitude" in lowered:
-            return "longitude"
-        return ""
-    rest = name[len(base) :] if base and name.startswith(base) else name
-    if rest.endswith("__s"):
-        rest = rest[:-3]
-    return rest[:1].lower() + rest[1:]

@@ -68,7 +68,14 @@ def _unit_ranges(
         start = start_of(today)
         return step(start, -n), step(start, 1 - n)
 
-    return {"this": this, "last": last, "next": following, "last_n": last_n, "next_n": next_n, "ago": ago}
+    return {
+        "this": this,
+        "last": last,
+        "next": following,
+        "last_n": last_n,
+        "next_n": next_n,
+        "ago": ago,
+    }
 
 
 _WEEK = _unit_ranges(_week_start, lambda d, n: d + _days(7 * n))

@@ -88,8 +88,8 @@ def fetch_children(
         params = dict(child.params)
         params[PARENT_IDS_PARAM] = parent_ids
         grouped: dict[str, list[Any]] = {}
-        for row in store.execute(child.sql, params):
-            grouped.setdefault(row[child.link_index], []).append(row)
+        for child_row in store.execute(child.sql, params):
+            grouped.setdefault(child_row[child.link_index], []).append(child_row)
         if child.offset or child.limit is not None:
             end = None if child.limit is None else child.offset + child.limit
             for parent_id, child_rows in grouped.items():
@@ -103,5 +103,7 @@ def fetch_children(
         for row, record in zip(rows, records):
             children = by_parent.get(row[0])
             record[key] = (
-                {"totalSize": len(children), "done": True, "records": children} if children else None
+                {"totalSize": len(children), "done": True, "records": children}
+                if children
+                else None
             )

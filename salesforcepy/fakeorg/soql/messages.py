@@ -6,8 +6,8 @@ from ..errors import SalesforceError
 from .ast import Position
 
 CUSTOM_FIELD_HINT = (
-    "If you are attempting to use a custom field, be sure to append the '__c' after the custom field "
-    "name. Please reference your WSDL or the describe call for the appropriate names."
+    "If you are attempting to use a custom field, be sure to append the '__c' after the custom "
+    "field name. Please reference your WSDL or the describe call for the appropriate names."
 )
 CUSTOM_OBJECT_HINT = (
     "If you are attempting to use a custom object, be sure to append the '__c' after the entity "

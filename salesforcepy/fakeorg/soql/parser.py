@@ -75,7 +75,7 @@ def _strip(children: list[Any]) -> list[Any]:
 def _builder() -> Any:
     from lark import Token, Transformer
 
-    class Builder(Transformer):  # type: ignore[misc]
+    class Builder(Transformer):
         """Turns lark's parse tree into ``ast`` values (runs inside the LALR parser)."""
 
         # ---- SOQL pieces ------------------------------------------------------------------
@@ -181,7 +181,7 @@ def _builder() -> Any:
             )
 
         def soql(self, children: list[Any]) -> ast.Query:
-            return children[0]  # type: ignore[no-any-return]
+            return children[0]
 
         # ---- conditions -------------------------------------------------------------------
 
@@ -248,7 +248,7 @@ def _builder() -> Any:
         def returning_item(self, children: list[Any]) -> ast.Returning:
             name = _word(children[0])
             paths = tuple(c for c in children[1:] if isinstance(c, ast.Path))
-            clauses = dict(c for c in children[1:] if isinstance(c, tuple))
+            clauses: dict[str, Any] = dict(c for c in children[1:] if isinstance(c, tuple))
             select = tuple(ast.FieldItem(p) for p in paths)
             if not select:
                 select = (ast.FieldItem(ast.Path(("Id",), (name.position,))),)
@@ -281,7 +281,7 @@ def _builder() -> Any:
                 if item.type == "PHRASE":
                     return ast.TermWord(str(item)[1:-1], True)
                 return ast.TermWord(str(item), False)
-            return item  # type: ignore[no-any-return]
+            return item
 
         def search_term(self, children: list[Any]) -> ast.Term:
             return self._term(children[0])
@@ -338,7 +338,8 @@ def _parse(text: str, start: str, code: str) -> Any:
             raise located(code, text, end_position(text), "unexpected token: <EOF>") from None
         raise located(code, text, _pos(token), f"unexpected token: {token}") from None
     except UnexpectedCharacters as exc:
-        char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
+        offset = exc.pos_in_stream or 0
+        char = text[offset] if offset < len(text) else ""
         raise located(code, text, (exc.line, exc.column), f"unexpected token: {char}") from None
     except UnexpectedEOF:
         raise located(code, text, end_position(text), "unexpected token: <EOF>") from None
@@ -349,7 +350,7 @@ def parse_soql(text: str) -> ast.Query:
     """Parse a SOQL statement. Raises ``SalesforceError`` 400 ``MALFORMED_QUERY``."""
     if not text.strip():
         raise SalesforceError(400, "MALFORMED_QUERY", "unexpected token: <EOF>")
-    return _parse(text, "soql", "MALFORMED_QUERY")  # type: ignore[no-any-return]
+    return _parse(text, "soql", "MALFORMED_QUERY")
 
 
 @functools.lru_cache(maxsize=256)
@@ -357,10 +358,10 @@ def parse_sosl(text: str) -> ast.Search:
     """Parse a SOSL ``FIND`` statement. Raises ``SalesforceError`` 400 ``MALFORMED_SEARCH``."""
     if not text.strip():
         raise SalesforceError(400, "MALFORMED_SEARCH", "unexpected token: <EOF>")
-    return _parse(text, "sosl", "MALFORMED_SEARCH")  # type: ignore[no-any-return]
+    return _parse(text, "sosl", "MALFORMED_SEARCH")
 
 
 @functools.lru_cache(maxsize=256)
 def parse_search_term(text: str) -> ast.Term:
     """Parse the search expression between ``FIND {`` and ``}``."""
-    return _parse(text, "search_term", "MALFORMED_SEARCH")  # type: ignore[no-any-return]
+    return _parse(text, "search_term", "MALFORMED_SEARCH")

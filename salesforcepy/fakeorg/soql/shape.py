@@ -11,24 +11,9 @@ from typing import Any, Callable, Optional
 
 import attrs
 
-from ..schema import Schema, blob_url, record_url
+from ..schema import FieldDef, Schema, blob_url, record_url
 
 Convert = Callable[[Any], Any]
-
-# The keys of an address value, in the order Salesforce writes them.
-ADDRESS_KEYS = (
-    "city",
-    "country",
-    "countryCode",
-    "geocodeAccuracy",
-    "latitude",
-    "longitude",
-    "postalCode",
-    "state",
-    "stateCode",
-    "street",
-)
-LOCATION_KEYS = ("latitude", "longitude")
 
 
 @attrs.define
@@ -57,7 +42,9 @@ class Blob:
     def emit(self, row: Sequence[Any], record: dict[str, Any]) -> None:
         record_id = row[self.id_index]
         if row[self.present_index] and record_id is not None:
-            record[self.key] = blob_url(self.object_name, record_id, self.field_name, self.api_version)
+            record[self.key] = blob_url(
+                self.object_name, record_id, self.field_name, self.api_version
+            )
         else:
             record[self.key] = None
 
@@ -67,18 +54,11 @@ class Compound:
     """An address or location field assembled from its component columns (None if all empty)."""
 
     key: str
-    keys: tuple[str, ...]
-    parts: list[tuple[str, int, Convert]]  # (json key, column index, converter)
+    field: FieldDef
+    parts: list[tuple[str, int]]  # (component field name, column index)
 
     def emit(self, row: Sequence[Any], record: dict[str, Any]) -> None:
-        values: dict[str, Any] = dict.fromkeys(self.keys)
-        empty = True
-        for name, index, convert in self.parts:
-            stored = row[index]
-            if stored is not None:
-                empty = False
-                values[name] = convert(stored)
-        record[self.key] = None if empty else values
+        record[self.key] = self.field.assemble({name: row[index] for name, index in self.parts})
 
 
 @attrs.define
@@ -103,7 +83,10 @@ class Parent:
             found = self.schema.object_for_id(parent_id)
             type_name = found.name if found else self.fallback_type
         nested: dict[str, Any] = {
-            "attributes": {"type": type_name, "url": record_url(type_name, parent_id, self.api_version)}
+            "attributes": {
+                "type": type_name,
+                "url": record_url(type_name, parent_id, self.api_version),
+            }
         }
         for node in self.nodes:
             node.emit(row, nested)

@@ -59,7 +59,9 @@ def run_search(store: Store, sosl: str, *, api_version: str) -> list[dict[str, A
         obj = compiler.object(query.object_name)
         fields = search_fields(obj, scope_name)
 
-        def condition(scope: Scope, stmt: Statement, fields: list[FieldDef] = fields) -> Optional[str]:
+        def condition(
+            scope: Scope, stmt: Statement, fields: list[FieldDef] = fields
+        ) -> Optional[str]:
             return term_sql(term, fields, scope.alias, stmt)
 
         plan = compiler.compile(query, extra=condition, max_rows=remaining)
