@@ -3,22 +3,22 @@
 Every expected result in these tests was worked out by hand from the records below (not by running
 the engine). The clock stands still at Wednesday 2024-05-15 12:30 UTC.
 
-Accounts (CreatedDate, Industry, AnnualRevenue, NumberOfEmployees, Rating, BillingCity, owner,
-parent, Regions__c, Site):
+Accounts (owner admin unless noted; wayne is soft-deleted, with its contact Bruce Wayne):
 
-=================  ====================  ==========  =========  =====  =====  ===========  =====  ======  ==========  =====
-key                Name                  CreatedDate Industry   Rev.   Empl.  City         Owner  Parent  Regions     Site
-=================  ====================  ==========  =========  =====  =====  ===========  =====  ======  ==========  =====
-acme               Acme Corp             2024-01-10  Banking    5M     120    Paris        admin  -       EMEA;AMER   HQ_1
-globex             Globex                2024-05-15  Energy     2.5M   80     Springfield  sam    acme    AMER        HQX1
-initech            Initech               2024-05-14  Technology 750k   30     Austin       admin  -       AMER;APAC   -
-umbrella           Umbrella              2024-05-13  Banking    -      500    -            sam    acme    -           -
-hooli              Hooli                 2024-04-20  Technology 9M     1000   Palo Alto    admin  -       APAC        -
-stark              stark industries      2023-11-30  -          100    10     -            admin  -       -           -
-wayne (deleted)    Wayne Enterprises     2024-05-15  Banking    1      -      Gotham       admin  -       -           -
-=================  ====================  ==========  =========  =====  =====  ===========  =====  ======  ==========  =====
+=======  ================  ==========  ==========  =====  =====  ===========  =========  ====
+key      Name              Created     Industry    Rev.   Empl.  BillingCity  Regions__c Site
+=======  ================  ==========  ==========  =====  =====  ===========  =========  ====
+acme     Acme Corp         2024-01-10  Banking     5M     120    Paris        EMEA;AMER  HQ_1
+globex   Globex            2024-05-15  Energy      2.5M   80     Springfield  AMER       HQX1
+initech  Initech           2024-05-14  Technology  750k   30     Austin       AMER;APAC
+umbrella Umbrella          2024-05-13  Banking            500
+hooli    Hooli             2024-04-20  Technology  9M     1000   Palo Alto    APAC
+stark    stark industries  2023-11-30              100    10
+wayne    Wayne Enterprises 2024-05-15  Banking     1             Gotham
+=======  ================  ==========  ==========  =====  =====  ===========  =========  ====
 
-Ratings: acme Hot, globex Warm, initech Cold, umbrella Hot, others none.
+Globex and Umbrella belong to Sam Seller and have Acme Corp as parent. Ratings: acme Hot,
+globex Warm, initech Cold, umbrella Hot, others none.
 """
 
 from __future__ import annotations
@@ -195,7 +195,9 @@ def build_org() -> tuple[Store, dict[str, str]]:
     contact("dan", FirstName="Dan", LastName="O'Brien", AccountId=ids["hooli"], Title="VP, Sales")
     contact("bruce", FirstName="Bruce", LastName="Wayne", AccountId=ids["wayne"])
 
-    def opportunity(key: str, name: str, account_key: str, stage: str, amount: Any, close: str):
+    def opportunity(
+        key: str, name: str, account_key: str, stage: str, amount: Any, close: str
+    ) -> None:
         ids[key] = store.create(
             "Opportunity",
             {
@@ -233,7 +235,9 @@ def build_org() -> tuple[Store, dict[str, str]]:
     ids["email"] = store.create("Task", {"Subject": "Email Peter", "WhoId": ids["peter"]})
     ids["qbr"] = store.create("Task", {"Subject": "Plan QBR", "WhatId": ids["acme"]})
 
-    def project(key: str, name: str, account_key: str, budget: Any, active: bool, kickoff: Any):
+    def project(
+        key: str, name: str, account_key: str, budget: Any, active: bool, kickoff: Any
+    ) -> None:
         ids[key] = store.create(
             "Project__c",
             {

@@ -156,9 +156,7 @@ CASES = [
         "Name",
         ["Acme - Big Deal", "Acme - Renewal"],
     ),
-    Case(
-        "SELECT c.LastName FROM Contact c WHERE c.Account.Name = 'Globex'", "LastName", ["Jones"]
-    ),
+    Case("SELECT c.LastName FROM Contact c WHERE c.Account.Name = 'Globex'", "LastName", ["Jones"]),
     Case("SELECT Contact.LastName FROM Contact WHERE Contact.Title = 'CEO'", "LastName", ["Doe"]),
     Case(
         "SELECT Subject, Who.Name, What.Name FROM Task ORDER BY Subject",
@@ -279,7 +277,9 @@ CASES = [
     ),
     Case("SELECT Name FROM Opportunity WHERE CloseDate = LAST_WEEK", "Name", ["Acme - Big Deal"]),
     Case("SELECT Name FROM Opportunity WHERE CloseDate < THIS_YEAR", "Name", ["Hooli - Services"]),
-    Case("SELECT Name FROM Opportunity WHERE CloseDate = N_DAYS_AGO:5", "Name", ["Acme - Big Deal"]),
+    Case(
+        "SELECT Name FROM Opportunity WHERE CloseDate = N_DAYS_AGO:5", "Name", ["Acme - Big Deal"]
+    ),
     Case("SELECT Name FROM Project__c WHERE Kickoff__c = THIS_MONTH", "Name", ["Apollo"]),
     Case("SELECT Name FROM Project__c WHERE Budget__c > 1500", "Name", ["Gemini"]),
     # ---- COUNT() and aggregates --------------------------------------------------------------
@@ -382,7 +382,9 @@ CASES = [
     Case("SELECT Id, Id FROM Account", "", "MALFORMED_QUERY"),
     Case("SELECT Name FROM Account WHERE AnnualRevenue = '5'", "", "INVALID_QUERY_FILTER_OPERATOR"),
     Case(
-        "SELECT Name FROM Account WHERE CreatedDate > 2024-01-01", "", "INVALID_QUERY_FILTER_OPERATOR"
+        "SELECT Name FROM Account WHERE CreatedDate > 2024-01-01",
+        "",
+        "INVALID_QUERY_FILTER_OPERATOR",
     ),
     Case("SELECT Name FROM Account WHERE Name = TODAY", "", "INVALID_QUERY_FILTER_OPERATOR"),
     Case("SELECT Name FROM Account WHERE Name = bogus", "", "MALFORMED_QUERY"),
