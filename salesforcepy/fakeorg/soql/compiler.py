@@ -527,7 +527,7 @@ class Compiler:
         nodes: list[Node] = []
         columns: list[str] = []
         children: list[tuple[str, Plan]] = []
-        seen: set[str] = set()
+        seen: dict[str, bool] = {}  # lower-cased key -> named explicitly (not by FIELDS())
         for item, explicit in self._expand_fields(query, obj, limit):
             if isinstance(item, ast.SubqueryItem):
                 if mode == "search":
@@ -535,7 +535,7 @@ class Compiler:
                 key, child = self._child(item, obj)
                 if key.lower() in seen:
                     raise self.malformed(item.position, f"duplicate field selected: {key}")
-                seen.add(key.lower())
+                seen[key.lower()] = True
                 nodes.append(ChildSlot(key))
                 children.append((key, child))
                 continue
@@ -543,13 +543,14 @@ class Compiler:
             if item.alias is not None:
                 raise self.unexpected(item.alias)
             resolved = scope.resolve(item.path)
-            if resolved.canonical.lower() in seen:
-                if not explicit:
-                    continue
-                raise self.malformed(
-                    item.path.position, f"duplicate field selected: {resolved.canonical}"
-                )
-            seen.add(resolved.canonical.lower())
+            earlier = seen.get(resolved.canonical.lower())
+            if earlier is not None:
+                if earlier and explicit:
+                    raise self.malformed(
+                        item.path.position, f"duplicate field selected: {resolved.canonical}"
+                    )
+                continue
+            seen[resolved.canonical.lower()] = explicit
             columns.append(resolved.canonical)
             self._output(nodes, cols, resolved)
 
@@ -995,6 +996,8 @@ class Compiler:
             return self._date_range(literal, name, int(number), expr)
         if kind == "string":
             text = unescape_string(literal.text)
+            if text == "" and cat in ("text", "multi", "id"):
+                return None  # Salesforce stores no empty strings: '' means null
             if cat in ("text", "multi"):
                 return Point(text)
             if cat == "id":

@@ -182,3 +182,23 @@ def test_store_schema_changes_are_seen_by_later_queries() -> None:
     result = run_query(store, "SELECT Tier__c FROM Account WHERE Tier__c = 'gold'", api_version=API)
     assert rows(result.records, "Tier__c") == ["Gold"]
     store.close()
+
+
+def test_empty_string_literal_means_null(org: Any) -> None:
+    assert names(org, "SELECT Name FROM Account WHERE Industry = ''") == ["stark industries"]
+    assert len(names(org, "SELECT Name FROM Account WHERE Industry != ''")) == 5
+    assert names(org, "SELECT Name FROM Account WHERE ParentId != '' ORDER BY Name") == [
+        "Globex",
+        "Umbrella",
+    ]
+
+
+def test_fields_function_overlapping_named_fields(org: Any) -> None:
+    store, _ = org
+    for soql in (
+        "SELECT Name, FIELDS(STANDARD) FROM Account WHERE Name = 'Hooli'",
+        "SELECT FIELDS(STANDARD), Name FROM Account WHERE Name = 'Hooli'",
+    ):
+        result = run_query(store, soql, api_version=API)
+        assert result.columns.count("Name") == 1
+        assert result.records[0]["Name"] == "Hooli"
