@@ -117,6 +117,8 @@ _DATETIME_RE = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?"
     r"\s*(Z|[+-]\d{2}:?\d{2})?"
 )
+_STORED_DATETIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000")
+_STORED_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIME_RE = re.compile(r"(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*(Z)?")
 
 
@@ -124,7 +126,10 @@ def format_datetime(value: dt.datetime) -> str:
     """``2024-05-20T20:49:32.000+0000``: the REST wire format and the storage format."""
     if value.tzinfo is not None:
         value = value.astimezone(dt.timezone.utc)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}+0000"
+    return (
+        f"{value.year:04d}-{value.month:02d}-{value.day:02d}T{value.hour:02d}:"
+        f"{value.minute:02d}:{value.second:02d}.{value.microsecond // 1000:03d}+0000"
+    )
 
 
 def format_date(value: dt.date) -> str:
@@ -209,6 +214,15 @@ def _to_names(values: Iterable[str]) -> tuple[str, ...]:
 
 def _to_picklist(values: Iterable[str | PicklistValue]) -> tuple[PicklistValue, ...]:
     return tuple(v if isinstance(v, PicklistValue) else PicklistValue(v) for v in values)
+
+
+def _plural(label: str) -> str:
+    """English plural of an object label: Opportunity -> Opportunities, Case -> Cases."""
+    if label.endswith("y") and label[-2:-1] not in ("a", "e", "o", "u"):
+        return label[:-1] + "ies"
+    if label.endswith(("s", "x", "ch", "sh")):
+        return label + "es"
+    return label + "s"
 
 
 def _default_label(name: str) -> str:
@@ -330,10 +344,17 @@ class FieldDef:
             if kind == "date":
                 if not isinstance(value, str):
                     raise TypeError
+                if _STORED_DATE_RE.fullmatch(value):
+                    dt.date.fromisoformat(value)  # still reject 2024-02-30
+                    return value
                 return format_date(parse_date(value))
             if kind == "datetime":
                 if not isinstance(value, str):
                     raise TypeError
+                if _STORED_DATETIME_RE.fullmatch(value):
+                    # Already in storage form (the common case for bulk loads): only validate.
+                    dt.datetime.fromisoformat(value[:23])
+                    return value
                 return format_datetime(parse_datetime(value))
             if kind == "time":
                 if not isinstance(value, str) or not (m := _TIME_RE.fullmatch(value.strip())):
@@ -391,8 +412,11 @@ class FieldDef:
     def _number(self, value: Any, source: str, *, integer: bool) -> int | float:
         if isinstance(value, bool):
             raise TypeError(value)
+        number: int | float
         if isinstance(value, str):
-            number: float = float(value.strip())
+            text = value.strip()
+            # Exact for big longs: only go through float when the text is not a plain integer.
+            number = int(text) if integer and text.lstrip("+-").isdigit() else float(text)
         elif isinstance(value, (int, float)):
             number = value
         else:
@@ -400,7 +424,7 @@ class FieldDef:
         if isinstance(number, float) and not math.isfinite(number):
             raise ValueError(value)
         if integer:
-            if float(number) != int(number):
+            if isinstance(number, float) and not number.is_integer():
                 raise ValueError(value)
             return int(number)
         return float(number)
@@ -509,7 +533,10 @@ class FieldDef:
     def describe(self) -> dict[str, Any]:
         """The ``fields[]`` entry of sObject describe."""
         soap_type = SOAP_TYPES.get(self.type, "xsd:string")
-        byte_length = self.length * 3 if self.type in TEXT_TYPES else 0
+        if self.type in ("id", "reference"):
+            byte_length = self.length
+        else:
+            byte_length = self.length * 3 if self.type in TEXT_TYPES else 0
         return {
             "aggregatable": self.type not in ("textarea", "base64", "address", "location"),
             "autoNumber": False,
@@ -666,7 +693,7 @@ class ObjectDef:
         if self.label is None:
             self.label = _default_label(self.name)
         if self.label_plural is None:
-            self.label_plural = self.label + "s"
+            self.label_plural = _plural(self.label)
         if not self._fields:
             for f in system_fields(self.name):
                 self._fields[f.name.lower()] = f

@@ -42,6 +42,9 @@ def _string(name: str, length: int = 255, **kw: Any) -> FieldDef:
 
 
 def _textarea(name: str, length: int = 32000, **kw: Any) -> FieldDef:
+    if length > 255:
+        # Long text areas cannot be filtered, sorted or grouped on in SOQL.
+        kw = {"filterable": False, "sortable": False, "groupable": False, **kw}
     return FieldDef(name, "textarea", length=length, **kw)
 
 
@@ -594,7 +597,6 @@ def _record_type() -> ObjectDef:
             _string("DeveloperName", 80, required=True, label="Record Type Name"),
             _string("NamespacePrefix", 15, **READ_ONLY),
             _string("Description", 255),
-            FieldDef("BusinessProcessId", "reference", label="Business Process ID"),
             _string("SobjectType", 40, required=True, label="SObject Type Name", **CREATE_ONLY),
             _boolean("IsActive", default=True, label="Active"),
         ],
