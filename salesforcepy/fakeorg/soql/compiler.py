@@ -363,15 +363,17 @@ class Scope:
             field = FieldDef("Type", "picklist")
             expr = Expr(sql, "text", field, "Type")
             return Resolved(expr, field, tuple(joins), f"{prefix}.Type", None, None, join.id_sql)
-        found = [
-            (alias, target.field(name))
-            for target, alias in join.targets
-            if target.field(name) is not None
-        ]
-        usable = [(a, f) for a, f in found if f is not None and f.stored and f.type != "base64"]
+        usable: list[tuple[str, FieldDef]] = []
+        for target, alias in join.targets:
+            field = target.field(name)
+            if field is None and name.lower() == "name":
+                # Objects without a Name field (Case) show their name field (CaseNumber) as Name.
+                field = target.name_field
+            if field is not None and field.stored and field.type != "base64":
+                usable.append((alias, field))
         if not usable:
             raise self.compiler.no_such_column(name, "Name", position)
-        field = usable[0][1]
+        field = next((f for _, f in usable if f.name.lower() == name.lower()), usable[0][1])
         columns = [f"{alias}.{sql_ident(f.name)}" for alias, f in usable]
         sql = columns[0] if len(columns) == 1 else f"COALESCE({', '.join(columns)})"
         expr = Expr(sql, category(field), field, field.name)

@@ -202,3 +202,24 @@ def test_fields_function_overlapping_named_fields(org: Any) -> None:
         result = run_query(store, soql, api_version=API)
         assert result.columns.count("Name") == 1
         assert result.records[0]["Name"] == "Hooli"
+
+
+def test_polymorphic_name_falls_back_to_the_name_field() -> None:
+    from salesforcepy.fakeorg.store import Store
+
+    with Store() as store:
+        account = store.create("Account", {"Name": "Parent Co"})
+        case = store.create("Case", {"Subject": "Broken"})
+        store.create("Task", {"Subject": "about the case", "WhatId": case})
+        store.create("Task", {"Subject": "about the account", "WhatId": account})
+        number = store.get("Case", case, ["CaseNumber"], api_version=API)["CaseNumber"]
+        result = run_query(
+            store,
+            "SELECT Subject, What.Name, What.Type FROM Task ORDER BY Subject",
+            api_version=API,
+        )
+        assert rows(result.records, "Subject, What.Name, What.Type") == [
+            ("about the account", "Parent Co", "Account"),
+            ("about the case", number, "Case"),
+        ]
+        assert number

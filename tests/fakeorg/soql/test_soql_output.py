@@ -331,11 +331,13 @@ def test_errors_carry_the_caret_preamble(org: Any) -> None:
         "the describe call for the appropriate names."
     )
     with pytest.raises(SalesforceError) as caught:
-        query(org, "SELECT Id FROM Acount")
+        query(org, "SELECT Id FROM Foo")
     assert caught.value.error_code == "INVALID_TYPE"
-    assert caught.value.message.startswith(
-        "\nSELECT Id FROM Acount\n               ^\nERROR at Row:1:Column:16\n"
-        "sObject type 'Acount' is not supported."
+    assert caught.value.message == (
+        "\nSELECT Id FROM Foo\n               ^\nERROR at Row:1:Column:16\n"
+        "sObject type 'Foo' is not supported. If you are attempting to use a custom object, be "
+        "sure to append the '__c' after the entity name. Please reference your WSDL or the "
+        "describe call for the appropriate names."
     )
     with pytest.raises(SalesforceError) as caught:
         query(org, "SELECT Id, Acount.Name FROM Contact")
