@@ -365,15 +365,16 @@ class Scope:
             return Resolved(expr, field, tuple(joins), f"{prefix}.Type", None, None, join.id_sql)
         usable: list[tuple[str, FieldDef]] = []
         for target, alias in join.targets:
-            field = target.field(name)
-            if field is None and name.lower() == "name":
+            candidate = target.field(name)
+            if candidate is None and name.lower() == "name":
                 # Objects without a Name field (Case) show their name field (CaseNumber) as Name.
-                field = target.name_field
-            if field is not None and field.stored and field.type != "base64":
-                usable.append((alias, field))
+                candidate = target.name_field
+            if candidate is not None and candidate.stored and candidate.type != "base64":
+                usable.append((alias, candidate))
         if not usable:
             raise self.compiler.no_such_column(name, "Name", position)
-        field = next((f for _, f in usable if f.name.lower() == name.lower()), usable[0][1])
+        exact = [f for _, f in usable if f.name.lower() == name.lower()]
+        field = exact[0] if exact else attrs.evolve(usable[0][1], name="Name")
         columns = [f"{alias}.{sql_ident(f.name)}" for alias, f in usable]
         sql = columns[0] if len(columns) == 1 else f"COALESCE({', '.join(columns)})"
         expr = Expr(sql, category(field), field, field.name)
