@@ -491,3 +491,35 @@ def test_urls():
     assert blob_url("Document", "015", "Body", "60.0") == (
         "/services/data/v60.0/sobjects/Document/015/Body"
     )
+
+
+@pytest.mark.parametrize("good", ["a@b.co", "first.last+tag@sub.example.org", "o'brien@x.ie"])
+def test_valid_emails(good):
+    assert FieldDef("Email", "email").to_storage(good) == good
+
+
+@pytest.mark.parametrize("bad", ["plain", "a@b", "a@@b.com", "a b@c.com", "a@b."])
+def test_invalid_emails(bad):
+    err = convert_error(FieldDef("Email", "email"), bad)
+    assert (err.error_code, err.fields) == ("INVALID_EMAIL_ADDRESS", ["Email"])
+
+
+def test_numbers_are_rounded_to_the_field_scale():
+    amount = FieldDef("Amount", "currency", precision=18, scale=2)
+    assert amount.to_storage(10.555) == 10.56
+    assert amount.to_storage("-0.125") == -0.13
+    assert FieldDef("Probability", "percent", precision=3).to_storage(33.5) == 34.0
+    assert FieldDef("Free__c", "double").to_storage(1.23456789) == 1.23456789
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        (FieldDef("Employees", "int", precision=8), 100_000_000),
+        (FieldDef("Probability", "percent", precision=3), 1000),
+        (FieldDef("Amount", "currency", precision=5, scale=2), -1000),
+    ],
+)
+def test_numbers_outside_the_field_precision(field, value):
+    err = convert_error(field, value)
+    assert (err.error_code, err.fields) == ("NUMBER_OUTSIDE_VALID_RANGE", [field.name])
