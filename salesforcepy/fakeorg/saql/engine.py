@@ -172,7 +172,7 @@ def _filter(statement: n.Filter, name: n.StreamRef, source: _Stream) -> _Rows:
     if condition.type != BOOLEAN:
         raise _error(
             f"filter needs a condition such as 'Field' == \"value\", not a {condition.type} value",
-            _expr_pos(statement.condition),
+            statement.condition.pos,
         )
     test = condition.fn
     return _Rows(source.columns, [row for row in source.rows if test(row)], source.groups)
@@ -408,7 +408,7 @@ def _expect(expr: n.Expr, scope: _Scope, kind: str, operator_name: str) -> _Comp
     if compiled.type != kind:
         wanted = "a condition" if kind == BOOLEAN else f"a {kind} value"
         found = "a condition" if compiled.type == BOOLEAN else f"a {compiled.type} value"
-        raise _error(f"{operator_name} needs {wanted}, not {found}", _expr_pos(expr))
+        raise _error(f"{operator_name} needs {wanted}, not {found}", expr.pos)
     return compiled
 
 
@@ -506,7 +506,3 @@ def _compile_is_null(expr: n.IsNull, scope: _Scope) -> _Compiled:
         raise _error("is null needs a value on its left, not a condition", expr.pos)
     value_of, negated = operand.fn, expr.negated
     return _Compiled(BOOLEAN, lambda item: (value_of(item) is None) != negated)
-
-
-def _expr_pos(expr: n.Expr) -> n.Pos:
-    return expr.pos
