@@ -114,7 +114,7 @@ class IdGenerator:
         return id15 + checksum_suffix(id15)
 
     def advance_past(self, record_id: str) -> None:
-        """Make sure later ids do not collide with ``record_id`` (one of ours, from a reopened db)."""
+        """Make later ids miss ``record_id`` (one of ours, from a reopened database)."""
         if record_id[3:6] != POD:
             return
         n = 0

@@ -10,21 +10,29 @@ the database directly):
 * ``"Id"`` is the primary key (the 18-character id); ``"IsDeleted"`` (0/1) marks soft-deleted rows;
 * values are stored as ``FieldDef.to_storage`` returns them:
 
-  ==========================================================  ==========================================
-  field types                                                 SQLite value
-  ==========================================================  ==========================================
-  id, reference, string, textarea, picklist, multipicklist,   TEXT (multipicklist: ``"A;B;C"``)
-  combobox, email, phone, url, encryptedstring
-  boolean                                                     INTEGER 0/1 (never NULL)
-  int, long                                                   INTEGER
-  double, currency, percent                                   REAL
-  date                                                        TEXT ``YYYY-MM-DD``
-  datetime                                                    TEXT ``YYYY-MM-DDTHH:MM:SS.fff+0000`` (UTC)
-  time                                                        TEXT ``HH:MM:SS.fffZ``
-  base64                                                      BLOB (the JSON value is the blob's URL path)
-  ==========================================================  ==========================================
+  ==================================================  ==============================================
+  field types                                         SQLite value
+  ==================================================  ==============================================
+  id, reference, string, textarea, picklist,          TEXT (multipicklist: ``"A;B;C"``)
+  multipicklist, combobox, email, phone, url,
+  encryptedstring
+  boolean                                             INTEGER 0/1 (never NULL)
+  int, long                                           INTEGER
+  double, currency, percent                           REAL
+  date                                                TEXT ``YYYY-MM-DD``
+  datetime                                            TEXT ``YYYY-MM-DDTHH:MM:SS.fff+0000`` (UTC)
+  time                                                TEXT ``HH:MM:SS.fffZ``
+  base64                                              BLOB (JSON value: the blob's URL path)
+  ==================================================  ==============================================
 
   Dates and datetimes are fixed-width UTC text, so SQL comparisons and ORDER BY on them are correct.
+
+* text columns of string-like fields (every type in ``TEXT_TYPES`` except ``id`` and ``reference``)
+  are declared ``COLLATE NOCASE``: Salesforce compares, sorts and groups text case-insensitively, so
+  a plain ``=`` / ``IN`` / ``ORDER BY`` / ``GROUP BY`` on them already behaves like SOQL. Ids are
+  compared exactly (they are stored in their canonical 18-character form). An empty string is never
+  stored: like Salesforce, the store turns ``""`` into NULL;
+* every reference field, unique / external-id field and name field has an index.
 
 Object and field names are case-insensitive everywhere: look them up with ``Schema.get`` and
 ``ObjectDef.field``, which take any casing and return the canonical definition.
@@ -36,7 +44,7 @@ import base64
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -58,6 +66,8 @@ TEXT_TYPES = frozenset(
         "encryptedstring",
     }
 )
+# Text compared case-insensitively (declared COLLATE NOCASE); ids are compared exactly.
+NOCASE_TYPES = TEXT_TYPES - {"id", "reference"}
 INTEGER_TYPES = frozenset({"int", "long"})
 REAL_TYPES = frozenset({"double", "currency", "percent"})
 COMPOUND_TYPES = frozenset({"address", "location"})
@@ -179,6 +189,24 @@ class PicklistValue:
         }
 
 
+_ADDRESS_KEYS = (
+    "city",
+    "country",
+    "countryCode",
+    "geocodeAccuracy",
+    "latitude",
+    "longitude",
+    "postalCode",
+    "state",
+    "stateCode",
+    "street",
+)
+
+
+def _to_names(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
 def _to_picklist(values: Iterable[str | PicklistValue]) -> tuple[PicklistValue, ...]:
     return tuple(v if isinstance(v, PicklistValue) else PicklistValue(v) for v in values)
 
@@ -210,7 +238,7 @@ class FieldDef:
     default: Any = None
     picklist_values: tuple[PicklistValue, ...] = attrs.field(default=(), converter=_to_picklist)
     restricted_picklist: bool = False
-    reference_to: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    reference_to: tuple[str, ...] = attrs.field(default=(), converter=_to_names)
     relationship_name: str | None = None
     # Name of the child relationship on the parent object (e.g. "Contacts" for Contact.AccountId).
     child_relationship_name: str | None = None
@@ -222,7 +250,7 @@ class FieldDef:
     calculated: bool = False
     custom: bool = False
     # For address/location compound fields: the component field names, in order.
-    components: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    components: tuple[str, ...] = attrs.field(default=(), converter=_to_names)
     # For component fields: the compound field they belong to (e.g. "BillingAddress").
     compound_field_name: str | None = None
     filterable: bool = True
@@ -234,8 +262,13 @@ class FieldDef:
             self.label = _default_label(self.name)
         if self.nillable is None:
             self.nillable = not self.required and self.type != "boolean"
-        if self.type in ("string", "textarea", "email", "phone", "url", "picklist") and not self.length:
-            self.length = {"textarea": 32768, "phone": 40, "email": 80, "url": 255}.get(self.type, 255)
+        if (
+            self.type in ("string", "textarea", "email", "phone", "url", "picklist")
+            and not self.length
+        ):
+            self.length = {"textarea": 32768, "phone": 40, "email": 80, "url": 255}.get(
+                self.type, 255
+            )
         if self.type in ("id", "reference") and not self.length:
             self.length = 18
         if self.type == "multipicklist" and not self.length:
@@ -261,11 +294,20 @@ class FieldDef:
         return "TEXT"
 
     @property
+    def sql_column(self) -> str:
+        """The column definition (without the name) for CREATE TABLE / ALTER TABLE."""
+        if self.type == "boolean":
+            return "INTEGER NOT NULL DEFAULT 0"
+        if self.type in NOCASE_TYPES:
+            return "TEXT COLLATE NOCASE"
+        return self.sql_type
+
+    @property
     def is_relationship(self) -> bool:
         return self.type == "reference" and bool(self.relationship_name)
 
     def to_storage(self, value: Any, *, source: str = "json", object_name: str = "") -> Any:
-        """Convert an incoming value (JSON-typed, or text from CSV when ``source="text"``) to storage.
+        """Convert an incoming value (JSON-typed, or CSV text with ``source="text"``) to storage.
 
         Raises SalesforceError with Salesforce's codes: ``JSON_PARSER_ERROR`` for a JSON value of
         the wrong type, ``INVALID_TYPE_ON_FIELD_IN_RECORD`` for unparsable text,
@@ -306,6 +348,9 @@ class FieldDef:
                     raise TypeError
                 return base64.b64decode(value, validate=True)
             if kind in TEXT_TYPES:
+                # Salesforce keeps no empty strings: "" is stored (and read back) as null.
+                if value == "":
+                    return None
                 return self._text(value, object_name)
             if kind == "anyType":
                 return value
@@ -314,7 +359,10 @@ class FieldDef:
         except (TypeError, ValueError, OverflowError, base64.binascii.Error) as exc:  # type: ignore[attr-defined]
             raise self._type_error(value, source) from exc
         raise SalesforceError(
-            400, "INVALID_FIELD_FOR_INSERT_UPDATE", f"Unable to create/update fields: {self.name}", [self.name]
+            400,
+            "INVALID_FIELD_FOR_INSERT_UPDATE",
+            f"Unable to create/update fields: {self.name}",
+            [self.name],
         )
 
     def _type_error(self, value: Any, source: str) -> SalesforceError:
@@ -408,6 +456,42 @@ class FieldDef:
         if self.type in REAL_TYPES:
             return float(stored)
         return stored
+
+    def assemble(self, stored: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The JSON value of a compound field from its components' stored values (keyed by name).
+
+        Address: ``{"city", "country", "countryCode", "geocodeAccuracy", "latitude", "longitude",
+        "postalCode", "state", "stateCode", "street"}``; location: ``{"latitude", "longitude"}``;
+        None when every component is null.
+        """
+        prefix = (
+            self.name[: -len("Address")]
+            if self.type == "address"
+            else self.name[: -len("Location")]
+        )
+        values: dict[str, Any] = {}
+        for component in self.components:
+            suffix = component[len(prefix) :] if component.startswith(prefix) else component
+            key = suffix[:1].lower() + suffix[1:]
+            values[key] = stored.get(component)
+        if all(v is None for v in values.values()):
+            return None
+        keys = _ADDRESS_KEYS if self.type == "address" else ("latitude", "longitude")
+        return {key: values.get(key) for key in keys}
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-serializable form of this definition (``FieldDef.from_dict`` reverses it)."""
+        data = attrs.asdict(self, recurse=False)
+        data["picklist_values"] = [attrs.asdict(p) for p in self.picklist_values]
+        data["reference_to"] = list(self.reference_to)
+        data["components"] = list(self.components)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> FieldDef:
+        kwargs = dict(data)
+        kwargs["picklist_values"] = [PicklistValue(**p) for p in kwargs.get("picklist_values", ())]
+        return cls(**kwargs)
 
     def to_text(self, stored: Any) -> str:
         """The CSV cell for a stored value (Bulk query results): empty for null."""
@@ -509,9 +593,18 @@ class ChildRelationship:
 
 # The system fields every object has, in this order, ahead of its own fields.
 def system_fields(object_name: str) -> list[FieldDef]:
-    audit = dict(createable=False, updateable=False, defaulted_on_create=True, nillable=False)
+    audit: dict[str, Any] = dict(
+        createable=False, updateable=False, defaulted_on_create=True, nillable=False
+    )
     return [
-        FieldDef("Id", "id", label=f"{object_name} ID", createable=False, updateable=False, nillable=False),
+        FieldDef(
+            "Id",
+            "id",
+            label=f"{object_name} ID",
+            createable=False,
+            updateable=False,
+            nillable=False,
+        ),
         FieldDef("IsDeleted", "boolean", label="Deleted", createable=False, updateable=False),
         FieldDef("CreatedDate", "datetime", label="Created Date", **audit),
         FieldDef(
@@ -582,8 +675,10 @@ class ObjectDef:
                 self._fields[f.name.lower()] = f
 
     @classmethod
-    def build(cls, name: str, key_prefix: str, fields: Sequence[FieldDef] = (), **kwargs: Any) -> ObjectDef:
-        """Make an object with the system fields (and OwnerId unless ``has_owner=False``) plus ``fields``."""
+    def build(
+        cls, name: str, key_prefix: str, fields: Sequence[FieldDef] = (), **kwargs: Any
+    ) -> ObjectDef:
+        """An object with the system fields (OwnerId unless ``has_owner=False``) plus ``fields``."""
         obj = cls(name, key_prefix, **kwargs)
         for f in fields:
             obj.add_field(f)
@@ -625,17 +720,15 @@ class ObjectDef:
     def create_table_sql(self) -> str:
         columns = []
         for f in self.stored_fields:
-            col = f"{sql_ident(f.name)} {f.sql_type}"
             if f.name == "Id":
-                col += " PRIMARY KEY"
-            elif f.type == "boolean":
-                col += " NOT NULL DEFAULT 0"
-            columns.append(col)
+                columns.append(f"{sql_ident(f.name)} TEXT PRIMARY KEY")
+            else:
+                columns.append(f"{sql_ident(f.name)} {f.sql_column}")
         return f"CREATE TABLE IF NOT EXISTS {sql_ident(self.name)} ({', '.join(columns)})"
 
     def add_column_sql(self, field: FieldDef) -> str:
-        default = " NOT NULL DEFAULT 0" if field.type == "boolean" else ""
-        return f"ALTER TABLE {sql_ident(self.name)} ADD COLUMN {sql_ident(field.name)} {field.sql_type}{default}"
+        table, column = sql_ident(self.name), sql_ident(field.name)
+        return f"ALTER TABLE {table} ADD COLUMN {column} {field.sql_column}"
 
 
 class Schema:
@@ -644,6 +737,9 @@ class Schema:
     def __init__(self, objects: Iterable[ObjectDef] = ()) -> None:
         self._objects: dict[str, ObjectDef] = {}
         self._by_prefix: dict[str, ObjectDef] = {}
+        # Bumped by every change (``add``, ``touch``), so caches of derived data (describe
+        # payloads, compiled queries) can tell when to rebuild.
+        self.revision = 0
         for obj in objects:
             self.add(obj)
 
@@ -652,9 +748,16 @@ class Schema:
         if key in self._objects:
             raise ValueError(f"object {obj.name} already exists")
         if obj.key_prefix in self._by_prefix:
-            raise ValueError(f"key prefix {obj.key_prefix} is taken by {self._by_prefix[obj.key_prefix].name}")
+            raise ValueError(
+                f"key prefix {obj.key_prefix} is taken by {self._by_prefix[obj.key_prefix].name}"
+            )
         self._objects[key] = obj
         self._by_prefix[obj.key_prefix] = obj
+        self.revision += 1
+
+    def touch(self) -> None:
+        """Record a change inside an object (a field added), for caches keyed on ``revision``."""
+        self.revision += 1
 
     def get(self, name: str) -> ObjectDef | None:
         return self._objects.get(name.lower())
@@ -681,7 +784,9 @@ class Schema:
             for f in obj.fields:
                 if f.child_relationship_name and parent_def.name in f.reference_to:
                     result.append(
-                        ChildRelationship(f.child_relationship_name, obj.name, f.name, f.cascade_delete)
+                        ChildRelationship(
+                            f.child_relationship_name, obj.name, f.name, f.cascade_delete
+                        )
                     )
         return result
 
