@@ -21,12 +21,65 @@ from typing import Any, Callable, Optional, Protocol
 
 from .exceptions import AuthError, HTTPError, MultipleChoices, ParseError, http_error
 
-__all__ = ["ResponseLike", "errors_from_body", "parse_body", "read_response", "snippet"]
+__all__ = [
+    "JsonObject",
+    "ResponseLike",
+    "errors_from_body",
+    "loads",
+    "parse_body",
+    "read_response",
+    "snippet",
+]
 
 Redact = Callable[[str], str]
 
 _TEXT_TYPES = frozenset({"application/xml", "application/csv", "application/javascript"})
 _SNIPPET_CHARS = 200
+
+
+class JsonObject(dict):  # type: ignore[type-arg]
+    """A JSON object from a response: a plain ``dict`` whose lookups ignore case on a miss.
+
+    Salesforce treats object, field and key names case-insensitively (``Name`` and ``name`` are the
+    same field), and code written against it — SalesforcePy's own examples read a Bulk job's
+    ``"id"`` as ``.get("Id")`` — relies on that. An exact key always wins; only when it is absent
+    do ``obj[key]``, ``obj.get(key)`` and ``key in obj`` look for a key equal ignoring case. The
+    keys themselves, iteration, equality and ``json.dumps`` are exactly those of the dict that
+    came over the wire.
+    """
+
+    __slots__ = ()
+
+    def _folded_key(self, key: object) -> object:
+        if isinstance(key, str):
+            folded = key.casefold()
+            for candidate in self:
+                if isinstance(candidate, str) and candidate.casefold() == folded:
+                    return candidate
+        raise KeyError(key)
+
+    def __missing__(self, key: object) -> Any:
+        return dict.__getitem__(self, self._folded_key(key))
+
+    def get(self, key: object, default: Any = None) -> Any:
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def __contains__(self, key: object) -> bool:
+        if dict.__contains__(self, key):
+            return True
+        try:
+            self._folded_key(key)
+        except KeyError:
+            return False
+        return True
+
+
+def loads(content: "bytes | str") -> Any:
+    """Parse JSON into plain lists and :class:`JsonObject` dicts."""
+    return json.loads(content, object_pairs_hook=JsonObject)
 
 
 class ResponseLike(Protocol):
@@ -89,7 +142,7 @@ def parse_body(response: ResponseLike, *, raw: bool = False) -> Any:
         return _untyped(content)
     if _is_json(media):
         try:
-            return json.loads(content)
+            return loads(content)
         except (ValueError, UnicodeDecodeError) as exc:
             raise ParseError(
                 f"HTTP {response.status_code} body is not valid JSON ({type(exc).__name__} at "
@@ -113,7 +166,7 @@ def parse_body(response: ResponseLike, *, raw: bool = False) -> Any:
 def _untyped(content: bytes) -> Any:
     # No Content-Type: JSON if it parses, else UTF-8 text, else bytes.
     try:
-        return json.loads(content)
+        return loads(content)
     except (ValueError, UnicodeDecodeError):
         pass
     try:

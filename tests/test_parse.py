@@ -213,3 +213,37 @@ def test_read_response_stream_leaves_success_unread() -> None:
     assert read_response(Response(200, b"data", {}), stream=True) == (None, [])
     _, errors = read_response(Response(404, b'[{"errorCode": "NOT_FOUND"}]', JSON), stream=True)
     assert isinstance(errors[0], NotFound)
+
+
+class TestJsonObject:
+    def test_exact_key_wins_and_case_insensitive_fallback(self) -> None:
+        from salesforcepy.parse import loads
+
+        body = loads(
+            b'{"id": "750A", "Name": "x", "nested": {"StageName": "Open"}, "list": [{"Id": 1}]}'
+        )
+        assert body.get("Id") == "750A"
+        assert body["ID"] == "750A"
+        assert "iD" in body
+        assert body["nested"]["stagename"] == "Open"
+        assert body["list"][0]["id"] == 1
+        assert body.get("missing") is None
+        assert "missing" not in body
+        with pytest.raises(KeyError):
+            body["missing"]
+        # The dict itself is what came over the wire.
+        assert list(body) == ["id", "Name", "nested", "list"]
+        assert body == {
+            "id": "750A",
+            "Name": "x",
+            "nested": {"StageName": "Open"},
+            "list": [{"Id": 1}],
+        }
+
+    def test_exact_match_preferred_over_other_casing(self) -> None:
+        from salesforcepy.parse import loads
+
+        body = loads('{"name": "lower", "Name": "upper"}')
+        assert body["Name"] == "upper"
+        assert body["name"] == "lower"
+        assert body.get("NAME") in ("lower", "upper")

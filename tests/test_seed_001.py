@@ -380,19 +380,29 @@ def test_bulk_update_job_state(sf: salesforcepy.Client, requests_mock: Any) -> N
     assert result[0] == closed
 
 
-def test_bulk_update_example_with_capital_id_key_fails_before_sending(
+def test_bulk_update_example_reads_the_job_id_as_written(
     sf: salesforcepy.Client, requests_mock: Any
 ) -> None:
-    # The seed's "Update a job state" example reads create_result[0].get("Id"), which is None
-    # (the key is "id"); the upload must then fail loudly instead of PUTting to .../None/batches.
+    # The seed's "Update a job state" example reads create_result[0].get("Id") although the key is
+    # "id": bodies look keys up case-insensitively on a miss, so the example runs as written.
     requests_mock.post(f"{DATA}/jobs/ingest/", json=JOB_INFO)
+    requests_mock.put(f"{DATA}/jobs/ingest/{JOB_ID}/batches", status_code=201)
     create_result = sf.jobs.ingest.create(
         job_resource={"object": "Account", "operation": "insert", "lineEnding": "CRLF"}
     )
     job_id = create_result[0].get("Id")
+    assert job_id == JOB_ID
+    batches_result = sf.jobs.ingest.batches(job_id=job_id, csv_file="Name\r\nAcme\r\n")
+    assert batches_result[1].status == 201
+    assert requests_mock.last_request.url == f"{DATA}/jobs/ingest/{JOB_ID}/batches"
+
+
+def test_bulk_upload_without_a_job_id_fails_before_sending(
+    sf: salesforcepy.Client, requests_mock: Any
+) -> None:
     with pytest.raises(TypeError, match="job_id"):
-        sf.jobs.ingest.batches(job_id=job_id, csv_file="Name\r\nAcme\r\n")
-    assert requests_mock.call_count == 1
+        sf.jobs.ingest.batches(job_id=None, csv_file="Name\r\nAcme\r\n")
+    assert requests_mock.call_count == 0
 
 
 def test_bulk_delete_job(sf: salesforcepy.Client, requests_mock: Any) -> None:
