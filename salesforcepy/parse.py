@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any, Callable, Optional, Protocol
+from typing import Any, Callable, Optional, Protocol, Union
 
 from .exceptions import AuthError, HTTPError, MultipleChoices, ParseError, http_error
 
@@ -37,7 +37,7 @@ _TEXT_TYPES = frozenset({"application/xml", "application/csv", "application/java
 _SNIPPET_CHARS = 200
 
 
-class JsonObject(dict):  # type: ignore[type-arg]
+class JsonObject(dict[str, Any]):
     """A JSON object from a response: a plain ``dict`` whose lookups ignore case on a miss.
 
     Salesforce treats object, field and key names case-insensitively (``Name`` and ``name`` are the
@@ -77,7 +77,7 @@ class JsonObject(dict):  # type: ignore[type-arg]
         return True
 
 
-def loads(content: "bytes | str") -> Any:
+def loads(content: Union[bytes, str]) -> Any:
     """Parse JSON into plain lists and :class:`JsonObject` dicts."""
     return json.loads(content, object_pairs_hook=JsonObject)
 
