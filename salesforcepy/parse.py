@@ -50,7 +50,7 @@ class JsonObject(dict[str, Any]):
 
     __slots__ = ()
 
-    def _folded_key(self, key: object) -> object:
+    def _folded_key(self, key: object) -> str:
         if isinstance(key, str):
             folded = key.casefold()
             for candidate in self:
