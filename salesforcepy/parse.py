@@ -61,7 +61,7 @@ class JsonObject(dict[str, Any]):
     def __missing__(self, key: object) -> Any:
         return dict.__getitem__(self, self._folded_key(key))
 
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, key: str, default: Any = None) -> Any:
         try:
             return self[key]
         except KeyError:
