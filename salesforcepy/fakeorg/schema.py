@@ -26,6 +26,13 @@ the database directly):
 
   Dates and datetimes are fixed-width UTC text, so SQL comparisons and ORDER BY on them are correct.
 
+* text columns of string-like fields (every type in ``TEXT_TYPES`` except ``id`` and ``reference``)
+  are declared ``COLLATE NOCASE``: Salesforce compares, sorts and groups text case-insensitively, so
+  a plain ``=`` / ``IN`` / ``ORDER BY`` / ``GROUP BY`` on them already behaves like SOQL. Ids are
+  compared exactly (they are stored in their canonical 18-character form). An empty string is never
+  stored: like Salesforce, the store turns ``""`` into NULL;
+* every reference field, unique / external-id field and name field has an index.
+
 Object and field names are case-insensitive everywhere: look them up with ``Schema.get`` and
 ``ObjectDef.field``, which take any casing and return the canonical definition.
 """
@@ -36,7 +43,7 @@ import base64
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -58,6 +65,8 @@ TEXT_TYPES = frozenset(
         "encryptedstring",
     }
 )
+# Text compared case-insensitively (declared COLLATE NOCASE); ids are compared exactly.
+NOCASE_TYPES = TEXT_TYPES - {"id", "reference"}
 INTEGER_TYPES = frozenset({"int", "long"})
 REAL_TYPES = frozenset({"double", "currency", "percent"})
 COMPOUND_TYPES = frozenset({"address", "location"})
@@ -179,6 +188,20 @@ class PicklistValue:
         }
 
 
+_ADDRESS_KEYS = (
+    "city",
+    "country",
+    "countryCode",
+    "geocodeAccuracy",
+    "latitude",
+    "longitude",
+    "postalCode",
+    "state",
+    "stateCode",
+    "street",
+)
+
+
 def _to_picklist(values: Iterable[str | PicklistValue]) -> tuple[PicklistValue, ...]:
     return tuple(v if isinstance(v, PicklistValue) else PicklistValue(v) for v in values)
 
@@ -234,8 +257,13 @@ class FieldDef:
             self.label = _default_label(self.name)
         if self.nillable is None:
             self.nillable = not self.required and self.type != "boolean"
-        if self.type in ("string", "textarea", "email", "phone", "url", "picklist") and not self.length:
-            self.length = {"textarea": 32768, "phone": 40, "email": 80, "url": 255}.get(self.type, 255)
+        if (
+            self.type in ("string", "textarea", "email", "phone", "url", "picklist")
+            and not self.length
+        ):
+            self.length = {"textarea": 32768, "phone": 40, "email": 80, "url": 255}.get(
+                self.type, 255
+            )
         if self.type in ("id", "reference") and not self.length:
             self.length = 18
         if self.type == "multipicklist" and not self.length:
@@ -259,6 +287,15 @@ class FieldDef:
         if self.type == "base64":
             return "BLOB"
         return "TEXT"
+
+    @property
+    def sql_column(self) -> str:
+        """The column definition (without the name) for CREATE TABLE / ALTER TABLE."""
+        if self.type == "boolean":
+            return "INTEGER NOT NULL DEFAULT 0"
+        if self.type in NOCASE_TYPES:
+            return "TEXT COLLATE NOCASE"
+        return self.sql_type
 
     @property
     def is_relationship(self) -> bool:
@@ -306,6 +343,9 @@ class FieldDef:
                     raise TypeError
                 return base64.b64decode(value, validate=True)
             if kind in TEXT_TYPES:
+                # Salesforce keeps no empty strings: "" is stored (and read back) as null.
+                if value == "":
+                    return None
                 return self._text(value, object_name)
             if kind == "anyType":
                 return value
@@ -314,7 +354,10 @@ class FieldDef:
         except (TypeError, ValueError, OverflowError, base64.binascii.Error) as exc:  # type: ignore[attr-defined]
             raise self._type_error(value, source) from exc
         raise SalesforceError(
-            400, "INVALID_FIELD_FOR_INSERT_UPDATE", f"Unable to create/update fields: {self.name}", [self.name]
+            400,
+            "INVALID_FIELD_FOR_INSERT_UPDATE",
+            f"Unable to create/update fields: {self.name}",
+            [self.name],
         )
 
     def _type_error(self, value: Any, source: str) -> SalesforceError:
@@ -408,6 +451,42 @@ class FieldDef:
         if self.type in REAL_TYPES:
             return float(stored)
         return stored
+
+    def assemble(self, stored: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The JSON value of a compound field from its components' stored values (keyed by name).
+
+        Address: ``{"city", "country", "countryCode", "geocodeAccuracy", "latitude", "longitude",
+        "postalCode", "state", "stateCode", "street"}``; location: ``{"latitude", "longitude"}``;
+        None when every component is null.
+        """
+        prefix = (
+            self.name[: -len("Address")]
+            if self.type == "address"
+            else self.name[: -len("Location")]
+        )
+        values: dict[str, Any] = {}
+        for component in self.components:
+            suffix = component[len(prefix) :] if component.startswith(prefix) else component
+            key = suffix[:1].lower() + suffix[1:]
+            values[key] = stored.get(component)
+        if all(v is None for v in values.values()):
+            return None
+        keys = _ADDRESS_KEYS if self.type == "address" else ("latitude", "longitude")
+        return {key: values.get(key) for key in keys}
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-serializable form of this definition (``FieldDef.from_dict`` reverses it)."""
+        data = attrs.asdict(self, recurse=False)
+        data["picklist_values"] = [attrs.asdict(p) for p in self.picklist_values]
+        data["reference_to"] = list(self.reference_to)
+        data["components"] = list(self.components)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> FieldDef:
+        kwargs = dict(data)
+        kwargs["picklist_values"] = [PicklistValue(**p) for p in kwargs.get("picklist_values", ())]
+        return cls(**kwargs)
 
     def to_text(self, stored: Any) -> str:
         """The CSV cell for a stored value (Bulk query results): empty for null."""
@@ -511,7 +590,14 @@ class ChildRelationship:
 def system_fields(object_name: str) -> list[FieldDef]:
     audit = dict(createable=False, updateable=False, defaulted_on_create=True, nillable=False)
     return [
-        FieldDef("Id", "id", label=f"{object_name} ID", createable=False, updateable=False, nillable=False),
+        FieldDef(
+            "Id",
+            "id",
+            label=f"{object_name} ID",
+            createable=False,
+            updateable=False,
+            nillable=False,
+        ),
         FieldDef("IsDeleted", "boolean", label="Deleted", createable=False, updateable=False),
         FieldDef("CreatedDate", "datetime", label="Created Date", **audit),
         FieldDef(
@@ -582,7 +668,9 @@ class ObjectDef:
                 self._fields[f.name.lower()] = f
 
     @classmethod
-    def build(cls, name: str, key_prefix: str, fields: Sequence[FieldDef] = (), **kwargs: Any) -> ObjectDef:
+    def build(
+        cls, name: str, key_prefix: str, fields: Sequence[FieldDef] = (), **kwargs: Any
+    ) -> ObjectDef:
         """Make an object with the system fields (and OwnerId unless ``has_owner=False``) plus ``fields``."""
         obj = cls(name, key_prefix, **kwargs)
         for f in fields:
@@ -625,17 +713,14 @@ class ObjectDef:
     def create_table_sql(self) -> str:
         columns = []
         for f in self.stored_fields:
-            col = f"{sql_ident(f.name)} {f.sql_type}"
             if f.name == "Id":
-                col += " PRIMARY KEY"
-            elif f.type == "boolean":
-                col += " NOT NULL DEFAULT 0"
-            columns.append(col)
+                columns.append(f"{sql_ident(f.name)} TEXT PRIMARY KEY")
+            else:
+                columns.append(f"{sql_ident(f.name)} {f.sql_column}")
         return f"CREATE TABLE IF NOT EXISTS {sql_ident(self.name)} ({', '.join(columns)})"
 
     def add_column_sql(self, field: FieldDef) -> str:
-        default = " NOT NULL DEFAULT 0" if field.type == "boolean" else ""
-        return f"ALTER TABLE {sql_ident(self.name)} ADD COLUMN {sql_ident(field.name)} {field.sql_type}{default}"
+        return f"ALTER TABLE {sql_ident(self.name)} ADD COLUMN {sql_ident(field.name)} {field.sql_column}"
 
 
 class Schema:
@@ -644,6 +729,9 @@ class Schema:
     def __init__(self, objects: Iterable[ObjectDef] = ()) -> None:
         self._objects: dict[str, ObjectDef] = {}
         self._by_prefix: dict[str, ObjectDef] = {}
+        # Bumped by every change (``add``, ``touch``), so caches of derived data (describe
+        # payloads, compiled queries) can tell when to rebuild.
+        self.revision = 0
         for obj in objects:
             self.add(obj)
 
@@ -652,9 +740,16 @@ class Schema:
         if key in self._objects:
             raise ValueError(f"object {obj.name} already exists")
         if obj.key_prefix in self._by_prefix:
-            raise ValueError(f"key prefix {obj.key_prefix} is taken by {self._by_prefix[obj.key_prefix].name}")
+            raise ValueError(
+                f"key prefix {obj.key_prefix} is taken by {self._by_prefix[obj.key_prefix].name}"
+            )
         self._objects[key] = obj
         self._by_prefix[obj.key_prefix] = obj
+        self.revision += 1
+
+    def touch(self) -> None:
+        """Record a change made inside an object (a field added), for caches keyed on ``revision``."""
+        self.revision += 1
 
     def get(self, name: str) -> ObjectDef | None:
         return self._objects.get(name.lower())
@@ -681,7 +776,9 @@ class Schema:
             for f in obj.fields:
                 if f.child_relationship_name and parent_def.name in f.reference_to:
                     result.append(
-                        ChildRelationship(f.child_relationship_name, obj.name, f.name, f.cascade_delete)
+                        ChildRelationship(
+                            f.child_relationship_name, obj.name, f.name, f.cascade_delete
+                        )
                     )
         return result
 
