@@ -478,6 +478,8 @@ class HttpServer(socketserver.TCPServer):
     def _read_body(self, rfile: Any, environ: dict[str, Any]) -> bytes:
         if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
             body = self._read_chunked(rfile)
+            # The body is now whole: WSGI readers must see a plain Content-Length body.
+            del environ["HTTP_TRANSFER_ENCODING"]
         else:
             length_text = environ.get("CONTENT_LENGTH") or "0"
             try:
