@@ -74,7 +74,7 @@ def add_fault(ctx: Context) -> Response:
         )
     try:
         fault = ctx.org.inject_fault(**spec)
-    except (TypeError, ValueError) as exc:  # re.error is a ValueError
+    except (TypeError, ValueError) as exc:
         raise SalesforceError(400, "INVALID_FIELD", f"Bad fault: {exc}") from None
     return ctx.json(fault.describe(), status=201)
 

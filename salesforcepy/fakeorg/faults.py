@@ -61,7 +61,13 @@ class DropConnection(Exception):
 
 
 class Effect:
-    """One thing a fault does to a request at its phase."""
+    """One thing a fault does to a request at its phase.
+
+    ``decorates``: the effect changes the real response, so it runs after the operation whatever
+    the fault's phase.
+    """
+
+    decorates = False
 
     def apply(self, response: Response | None) -> Response | None:
         raise NotImplementedError
@@ -108,6 +114,7 @@ class AddHeaders(Effect):
     """Add headers to whatever response goes out (e.g. ``Retry-After`` on a real answer)."""
 
     headers: tuple[tuple[str, str], ...]
+    decorates = True
 
     def apply(self, response: Response | None) -> Response | None:
         if response is not None:
@@ -224,8 +231,12 @@ class Fault:
             effects.append(Truncate(keep))
         if not effects:
             raise ValueError("a fault needs status, error_code, delay, reset, truncate or headers")
+        try:
+            pattern = re.compile(path)
+        except re.error as exc:
+            raise ValueError(f"path is not a regular expression: {exc}") from None
         return cls(
-            path=re.compile(path),
+            path=pattern,
             method=method.upper() if method else None,
             effects=tuple(effects),
             after_commit=after_commit,
@@ -235,9 +246,20 @@ class Fault:
     def matches(self, method: str, path: str) -> bool:
         return (self.method is None or self.method == method) and self.path.search(path) is not None
 
-    def apply(self, response: Response | None) -> Response | None:
+    def before(self) -> Response | None:
+        """Run the effects due before the operation; a response ends the request early."""
+        response = None
+        if not self.after_commit:
+            for effect in self.effects:
+                if not effect.decorates:
+                    response = effect.apply(response)
+        return response
+
+    def after(self, response: Response) -> Response:
+        """Run the effects due after the operation on its response."""
         for effect in self.effects:
-            response = effect.apply(response)
+            if self.after_commit or effect.decorates:
+                response = effect.apply(response) or response
         return response
 
     def describe(self) -> dict[str, Any]:

@@ -174,15 +174,14 @@ class Application:
         version = args.pop("version", None)
         ctx = Context(org, request, spec, args, version)
         fault = org.faults.take(method, path) if spec.faults else None
-        if fault is not None and not fault.after_commit:
-            logger.info("fault %s fires before %s %s", fault.id, method, path)
-            early = fault.apply(None)
+        if fault is not None:
+            logger.info("fault %s fires on %s %s", fault.id, method, path)
+            early = fault.before()
             if early is not None:
                 return self._finish(ctx, early, spec.api_usage)
         response = self._run(ctx, spec)
-        if fault is not None and fault.after_commit:
-            logger.info("fault %s fires after %s %s", fault.id, method, path)
-            response = fault.apply(response) or response
+        if fault is not None:
+            response = fault.after(response)
         return self._finish(ctx, response, spec.api_usage)
 
     def _run(self, ctx: Context, spec: RouteSpec) -> Response:
