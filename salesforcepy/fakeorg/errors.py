@@ -1,8 +1,8 @@
 """The one exception type every part of the fake org raises for a Salesforce-shaped error.
 
 The HTTP layer turns it into the REST error array ``[{"message", "errorCode", "fields"}]`` with
-``status``; other wire formats (OAuth, SOAP faults, Bulk 1.0 XML, collections' ``statusCode``) render
-the same object their own way.
+``status``; other wire formats (OAuth, SOAP faults, Bulk 1.0 XML, collections' ``statusCode``)
+render the same object their own way.
 """
 
 from __future__ import annotations

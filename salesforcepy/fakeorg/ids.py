@@ -7,6 +7,7 @@ the chunk = least significant bit), mapped through ``A-Z0-5``.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import threading
@@ -59,10 +60,20 @@ def normalize_id(value: str) -> str | None:
     An 18-character id that was lower-cased (or otherwise case-mangled) is repaired from its suffix,
     as Salesforce does.
     """
-    if not isinstance(value, str) or not _ID_RE.fullmatch(value):
+    if not isinstance(value, str):
+        return None
+    return _normalize(value)
+
+
+@functools.lru_cache(maxsize=65536)
+def _normalize(value: str) -> str | None:
+    # Cached: bulk loads repeat the same parent ids over and over.
+    if not _ID_RE.fullmatch(value):
         return None
     if len(value) == 15:
         return value + checksum_suffix(value)
+    if checksum_suffix(value[:15]) == value[15:]:
+        return value
     suffix = value[15:].upper()
     if any(c not in _SUFFIX_ALPHABET for c in suffix):
         return None
@@ -114,7 +125,7 @@ class IdGenerator:
         return id15 + checksum_suffix(id15)
 
     def advance_past(self, record_id: str) -> None:
-        """Make sure later ids do not collide with ``record_id`` (one of ours, from a reopened db)."""
+        """Make later ids miss ``record_id`` (one of ours, from a reopened database)."""
         if record_id[3:6] != POD:
             return
         n = 0

@@ -10,19 +10,20 @@ the database directly):
 * ``"Id"`` is the primary key (the 18-character id); ``"IsDeleted"`` (0/1) marks soft-deleted rows;
 * values are stored as ``FieldDef.to_storage`` returns them:
 
-  ==========================================================  ==========================================
-  field types                                                 SQLite value
-  ==========================================================  ==========================================
-  id, reference, string, textarea, picklist, multipicklist,   TEXT (multipicklist: ``"A;B;C"``)
-  combobox, email, phone, url, encryptedstring
-  boolean                                                     INTEGER 0/1 (never NULL)
-  int, long                                                   INTEGER
-  double, currency, percent                                   REAL
-  date                                                        TEXT ``YYYY-MM-DD``
-  datetime                                                    TEXT ``YYYY-MM-DDTHH:MM:SS.fff+0000`` (UTC)
-  time                                                        TEXT ``HH:MM:SS.fffZ``
-  base64                                                      BLOB (the JSON value is the blob's URL path)
-  ==========================================================  ==========================================
+  ==================================================  ==============================================
+  field types                                         SQLite value
+  ==================================================  ==============================================
+  id, reference, string, textarea, picklist,          TEXT (multipicklist: ``"A;B;C"``)
+  multipicklist, combobox, email, phone, url,
+  encryptedstring
+  boolean                                             INTEGER 0/1 (never NULL)
+  int, long                                           INTEGER
+  double, currency, percent                           REAL
+  date                                                TEXT ``YYYY-MM-DD``
+  datetime                                            TEXT ``YYYY-MM-DDTHH:MM:SS.fff+0000`` (UTC)
+  time                                                TEXT ``HH:MM:SS.fffZ``
+  base64                                              BLOB (JSON value: the blob's URL path)
+  ==================================================  ==============================================
 
   Dates and datetimes are fixed-width UTC text, so SQL comparisons and ORDER BY on them are correct.
 
@@ -116,6 +117,8 @@ _DATETIME_RE = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?"
     r"\s*(Z|[+-]\d{2}:?\d{2})?"
 )
+_STORED_DATETIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000")
+_STORED_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIME_RE = re.compile(r"(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*(Z)?")
 
 
@@ -123,7 +126,10 @@ def format_datetime(value: dt.datetime) -> str:
     """``2024-05-20T20:49:32.000+0000``: the REST wire format and the storage format."""
     if value.tzinfo is not None:
         value = value.astimezone(dt.timezone.utc)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}+0000"
+    return (
+        f"{value.year:04d}-{value.month:02d}-{value.day:02d}T{value.hour:02d}:"
+        f"{value.minute:02d}:{value.second:02d}.{value.microsecond // 1000:03d}+0000"
+    )
 
 
 def format_date(value: dt.date) -> str:
@@ -202,8 +208,21 @@ _ADDRESS_KEYS = (
 )
 
 
+def _to_names(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
 def _to_picklist(values: Iterable[str | PicklistValue]) -> tuple[PicklistValue, ...]:
     return tuple(v if isinstance(v, PicklistValue) else PicklistValue(v) for v in values)
+
+
+def _plural(label: str) -> str:
+    """English plural of an object label: Opportunity -> Opportunities, Case -> Cases."""
+    if label.endswith("y") and label[-2:-1] not in ("a", "e", "o", "u"):
+        return label[:-1] + "ies"
+    if label.endswith(("s", "x", "ch", "sh")):
+        return label + "es"
+    return label + "s"
 
 
 def _default_label(name: str) -> str:
@@ -233,7 +252,7 @@ class FieldDef:
     default: Any = None
     picklist_values: tuple[PicklistValue, ...] = attrs.field(default=(), converter=_to_picklist)
     restricted_picklist: bool = False
-    reference_to: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    reference_to: tuple[str, ...] = attrs.field(default=(), converter=_to_names)
     relationship_name: str | None = None
     # Name of the child relationship on the parent object (e.g. "Contacts" for Contact.AccountId).
     child_relationship_name: str | None = None
@@ -245,7 +264,7 @@ class FieldDef:
     calculated: bool = False
     custom: bool = False
     # For address/location compound fields: the component field names, in order.
-    components: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    components: tuple[str, ...] = attrs.field(default=(), converter=_to_names)
     # For component fields: the compound field they belong to (e.g. "BillingAddress").
     compound_field_name: str | None = None
     filterable: bool = True
@@ -302,7 +321,7 @@ class FieldDef:
         return self.type == "reference" and bool(self.relationship_name)
 
     def to_storage(self, value: Any, *, source: str = "json", object_name: str = "") -> Any:
-        """Convert an incoming value (JSON-typed, or text from CSV when ``source="text"``) to storage.
+        """Convert an incoming value (JSON-typed, or CSV text with ``source="text"``) to storage.
 
         Raises SalesforceError with Salesforce's codes: ``JSON_PARSER_ERROR`` for a JSON value of
         the wrong type, ``INVALID_TYPE_ON_FIELD_IN_RECORD`` for unparsable text,
@@ -325,10 +344,17 @@ class FieldDef:
             if kind == "date":
                 if not isinstance(value, str):
                     raise TypeError
+                if _STORED_DATE_RE.fullmatch(value):
+                    dt.date.fromisoformat(value)  # still reject 2024-02-30
+                    return value
                 return format_date(parse_date(value))
             if kind == "datetime":
                 if not isinstance(value, str):
                     raise TypeError
+                if _STORED_DATETIME_RE.fullmatch(value):
+                    # Already in storage form (the common case for bulk loads): only validate.
+                    dt.datetime.fromisoformat(value[:23])
+                    return value
                 return format_datetime(parse_datetime(value))
             if kind == "time":
                 if not isinstance(value, str) or not (m := _TIME_RE.fullmatch(value.strip())):
@@ -504,7 +530,10 @@ class FieldDef:
     def describe(self) -> dict[str, Any]:
         """The ``fields[]`` entry of sObject describe."""
         soap_type = SOAP_TYPES.get(self.type, "xsd:string")
-        byte_length = self.length * 3 if self.type in TEXT_TYPES else 0
+        if self.type in ("id", "reference"):
+            byte_length = self.length
+        else:
+            byte_length = self.length * 3 if self.type in TEXT_TYPES else 0
         return {
             "aggregatable": self.type not in ("textarea", "base64", "address", "location"),
             "autoNumber": False,
@@ -588,7 +617,9 @@ class ChildRelationship:
 
 # The system fields every object has, in this order, ahead of its own fields.
 def system_fields(object_name: str) -> list[FieldDef]:
-    audit = dict(createable=False, updateable=False, defaulted_on_create=True, nillable=False)
+    audit: dict[str, Any] = dict(
+        createable=False, updateable=False, defaulted_on_create=True, nillable=False
+    )
     return [
         FieldDef(
             "Id",
@@ -659,7 +690,7 @@ class ObjectDef:
         if self.label is None:
             self.label = _default_label(self.name)
         if self.label_plural is None:
-            self.label_plural = self.label + "s"
+            self.label_plural = _plural(self.label)
         if not self._fields:
             for f in system_fields(self.name):
                 self._fields[f.name.lower()] = f
@@ -671,7 +702,7 @@ class ObjectDef:
     def build(
         cls, name: str, key_prefix: str, fields: Sequence[FieldDef] = (), **kwargs: Any
     ) -> ObjectDef:
-        """Make an object with the system fields (and OwnerId unless ``has_owner=False``) plus ``fields``."""
+        """An object with the system fields (OwnerId unless ``has_owner=False``) plus ``fields``."""
         obj = cls(name, key_prefix, **kwargs)
         for f in fields:
             obj.add_field(f)
@@ -720,7 +751,8 @@ class ObjectDef:
         return f"CREATE TABLE IF NOT EXISTS {sql_ident(self.name)} ({', '.join(columns)})"
 
     def add_column_sql(self, field: FieldDef) -> str:
-        return f"ALTER TABLE {sql_ident(self.name)} ADD COLUMN {sql_ident(field.name)} {field.sql_column}"
+        table, column = sql_ident(self.name), sql_ident(field.name)
+        return f"ALTER TABLE {table} ADD COLUMN {column} {field.sql_column}"
 
 
 class Schema:
@@ -748,7 +780,7 @@ class Schema:
         self.revision += 1
 
     def touch(self) -> None:
-        """Record a change made inside an object (a field added), for caches keyed on ``revision``."""
+        """Record a change inside an object (a field added), for caches keyed on ``revision``."""
         self.revision += 1
 
     def get(self, name: str) -> ObjectDef | None:

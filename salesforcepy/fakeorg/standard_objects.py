@@ -1,15 +1,16 @@
-"""The standard objects of the fake org, with Salesforce's API names, types, key prefixes and picklists.
+"""The standard objects of the fake org: Salesforce's API names, types, key prefixes, picklists.
 
 ``build_schema()`` returns a fresh ``Schema`` every call (the store mutates its copy when custom
 fields are added). The definitions follow real orgs closely enough for describe-driven code, but
 carry only the commonly used fields of each object.
 
-``BEFORE_WRITE`` and ``AFTER_WRITE`` hold the per-object behaviour Salesforce applies on save: derived
-fields such as ``Contact.Name``, ``Opportunity.IsWon`` or ``Attachment.BodyLength``, auto numbers, the
-``ContentDocument`` behind a new ``ContentVersion``, roll-ups onto parents. A hook receives the store,
-the full row in storage form (mutable), the old row (``None`` on insert) and the set of canonical field
-names the caller set; it may raise ``SalesforceError``. To add behaviour for another object, add a
-function and register it in the dicts at the bottom of this module.
+``BEFORE_WRITE``, ``AFTER_WRITE`` and ``AFTER_DELETE`` hold the per-object behaviour Salesforce
+applies on save: derived fields such as ``Contact.Name``, ``Opportunity.IsWon`` or
+``Attachment.BodyLength``, auto numbers, the ``ContentDocument`` behind a new ``ContentVersion``,
+roll-ups onto parents. A hook receives the store, the full row in storage form (mutable), the old
+row (``None`` on insert) and the set of canonical field names the caller set; it may raise
+``SalesforceError``. To add behaviour for another object, write a function and register it in the
+dicts at the bottom of this module.
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ def _string(name: str, length: int = 255, **kw: Any) -> FieldDef:
 
 
 def _textarea(name: str, length: int = 32000, **kw: Any) -> FieldDef:
+    if length > 255:
+        # Long text areas cannot be filtered, sorted or grouped on in SOQL.
+        kw = {"filterable": False, "sortable": False, "groupable": False, **kw}
     return FieldDef(name, "textarea", length=length, **kw)
 
 
@@ -100,7 +104,7 @@ def _boolean(name: str, default: bool = False, **kw: Any) -> FieldDef:
 def _address(prefix: str, label: str) -> list[FieldDef]:
     """The components of one compound address plus the compound field itself (Salesforce order)."""
     compound = f"{prefix}Address"
-    part = {"compound_field_name": compound}
+    part: dict[str, Any] = {"compound_field_name": compound}
     label = f"{label} " if label else ""
     return [
         _textarea(f"{prefix}Street", 255, label=f"{label}Street", **part),
@@ -141,7 +145,7 @@ def _address(prefix: str, label: str) -> list[FieldDef]:
 
 def _person_name(*, salutation: bool = True) -> list[FieldDef]:
     """FirstName/LastName (and Salutation) feeding the read-only ``Name``."""
-    part = {"compound_field_name": "Name"}
+    part: dict[str, Any] = {"compound_field_name": "Name"}
     fields = [
         _string("LastName", 80, label="Last Name", required=True, **part),
         _string("FirstName", 40, label="First Name", **part),
@@ -1645,7 +1649,7 @@ def _opportunity_before(store: Store, row: Row, old: Row | None, changed: set[st
             row["ForecastCategoryName"] = info[2]
         row["IsClosed"] = int(info[4])
         row["IsWon"] = int(info[5])
-    row["ForecastCategory"] = _FORECAST_API_VALUE.get(row.get("ForecastCategoryName"))
+    row["ForecastCategory"] = _FORECAST_API_VALUE.get(str(row.get("ForecastCategoryName")))
     amount, probability = row.get("Amount"), row.get("Probability")
     row["ExpectedRevenue"] = (
         round(amount * probability / 100, 2)
@@ -1894,8 +1898,8 @@ def _opportunity_line_item_before(
 
 
 def _roll_up_line_items(store: Store, row: Row, old: Row | None, changed: set[str]) -> None:
-    opportunity_id = row.get("OpportunityId")
-    opportunity = store.read_row("Opportunity", opportunity_id) if opportunity_id else None
+    opportunity_id = str(row.get("OpportunityId"))
+    opportunity = store.read_row("Opportunity", opportunity_id)
     if opportunity is None or opportunity["IsDeleted"]:
         return
     total, count = store.execute(
@@ -1919,7 +1923,8 @@ def _pricebook_entry_before(store: Store, row: Row, old: Row | None, changed: se
     standard = store.standard_pricebook_id
     if row["Pricebook2Id"] != standard:
         exists = store.execute(
-            'SELECT 1 FROM "PricebookEntry" WHERE "Pricebook2Id" = ? AND "Product2Id" = ? AND "IsDeleted" = 0',
+            'SELECT 1 FROM "PricebookEntry" '
+            'WHERE "Pricebook2Id" = ? AND "Product2Id" = ? AND "IsDeleted" = 0',
             (standard, row["Product2Id"]),
         )
         if not exists:
@@ -1996,7 +2001,8 @@ def _collaboration_group_after(store: Store, row: Row, old: Row | None, changed:
 
 def _count_members(store: Store, row: Row, old: Row | None, changed: set[str]) -> None:
     store.execute(
-        'UPDATE "CollaborationGroup" SET "MemberCount" = (SELECT COUNT(*) FROM "CollaborationGroupMember" '
+        'UPDATE "CollaborationGroup" SET "MemberCount" = '
+        '(SELECT COUNT(*) FROM "CollaborationGroupMember" '
         'WHERE "CollaborationGroupId" = ? AND "IsDeleted" = 0) WHERE "Id" = ?',
         (row["CollaborationGroupId"], row["CollaborationGroupId"]),
     )

@@ -5,8 +5,8 @@ are written against exactly these signatures. Implementations may add methods, n
 
 Threading: one ``sqlite3`` connection (``check_same_thread=False``) guarded by one re-entrant lock;
 every public method takes the lock, so the store is safe to share between server threads.
-``transaction()`` holds the lock for its whole block and nests with SAVEPOINTs, so a caller can group
-several operations (composite ``allOrNone``, an sObject Tree) and have them all rolled back.
+``transaction()`` holds the lock for its whole block and nests with SAVEPOINTs, so a caller can
+group several operations (composite ``allOrNone``, an sObject Tree) and have them all rolled back.
 
 Records cross this interface as plain dicts keyed by canonical field names with **JSON values**
 (``FieldDef.to_json``); incoming field dicts may use any casing and JSON-typed values (or CSV text
@@ -98,7 +98,7 @@ def _entity_is_deleted() -> SalesforceError:
 
 
 class _Table:
-    """Everything about one object that the store needs per call, computed once per schema change."""
+    """What the store needs per call about one object, computed once per schema change."""
 
     def __init__(self, obj: ObjectDef, schema: Schema) -> None:
         from .standard_objects import AFTER_DELETE, AFTER_WRITE, BEFORE_WRITE
@@ -110,7 +110,8 @@ class _Table:
         self.columns = [f.name for f in self.fields]
         self.all_fields = obj.fields
         quoted = [sql_ident(c) for c in self.columns]
-        self.insert_sql = f"INSERT INTO {self.ident} ({', '.join(quoted)}) VALUES ({', '.join('?' * len(quoted))})"
+        placeholders = ", ".join("?" * len(quoted))
+        self.insert_sql = f"INSERT INTO {self.ident} ({', '.join(quoted)}) VALUES ({placeholders})"
         # A blob is read as a presence flag: reading a record must not load its file.
         select = [
             f"({q} IS NOT NULL)" if f.type == "base64" else q for f, q in zip(self.fields, quoted)
@@ -159,7 +160,8 @@ class _Table:
         if obj.name_field is not None and obj.name_field.stored:
             indexed.add(obj.name_field.name)
         self.indexes = [
-            f'CREATE INDEX IF NOT EXISTS "{obj.name}_{name}_idx" ON {self.ident} ({sql_ident(name)})'
+            f'CREATE INDEX IF NOT EXISTS "{obj.name}_{name}_idx" '
+            f"ON {self.ident} ({sql_ident(name)})"
             for name in sorted(indexed)
         ]
         self.has_owner = obj.field("OwnerId") is not None
@@ -183,7 +185,8 @@ class Store:
         Creates a table for every standard object (``standard_objects.build_schema()``), the org id
         and the admin user (``Username`` ``admin@fakeorg.test``) when the database is new. Custom
         objects and fields defined earlier in a file database are restored on reopen. ``clock``
-        returns an aware UTC datetime (default: now); every timestamp the store writes comes from it.
+        returns an aware UTC datetime (default: now); every timestamp the store writes comes from
+        it.
         """
         self.path = path
         self._clock = clock or _utcnow
@@ -218,7 +221,7 @@ class Store:
             else:
                 self._bootstrap()
 
-    # ---- lifecycle ------------------------------------------------------------------------------
+    # ---- lifecycle -------------------------------------------------------------------------------
 
     def close(self) -> None:
         """Close the database connection (a file database keeps everything written so far)."""
@@ -231,7 +234,7 @@ class Store:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    # ---- time and raw SQL (for the SOQL engine and other readers) ------------------------------
+    # ---- time and raw SQL (for the SOQL engine and other readers) --------------------------------
 
     def now(self) -> dt.datetime:
         """The store's clock (aware UTC)."""
@@ -274,10 +277,11 @@ class Store:
         """A fresh 18-character id with ``key_prefix`` that no record of this store will reuse."""
         return self._ids.new(key_prefix)
 
-    # ---- schema -----------------------------------------------------------------------------------
+    # ---- schema ----------------------------------------------------------------------------------
 
     def object(self, name: str) -> ObjectDef:
-        """The definition of ``name`` (any casing); ``SalesforceError(404, NOT_FOUND)`` if unknown."""
+        """The definition of ``name`` (any casing); ``SalesforceError(404, NOT_FOUND)`` if
+        unknown."""
         return self._table(name).obj
 
     def define_object(
@@ -350,7 +354,7 @@ class Store:
                     raise
             return field
 
-    # ---- records ----------------------------------------------------------------------------------
+    # ---- records ---------------------------------------------------------------------------------
 
     def create(
         self,
@@ -368,8 +372,9 @@ class Store:
         ``FieldDef.to_storage``; lookups must point at an existing, non-deleted record of a type in
         ``reference_to`` -> 400 INVALID_CROSS_REFERENCE_KEY (or MALFORMED_ID); unique / external-id
         fields must be unique (case-insensitive) -> 400 DUPLICATE_VALUE. Sets Id, CreatedDate,
-        LastModifiedDate, SystemModstamp (all the same now), CreatedById/LastModifiedById (``user_id``
-        or the admin), OwnerId (if not given), defaults (booleans false, picklist defaults).
+        LastModifiedDate, SystemModstamp (all the same now), CreatedById/LastModifiedById
+        (``user_id`` or the admin), OwnerId (if not given), defaults (booleans false, picklist
+        defaults).
 
         A lookup holding an id of a type the field cannot point to gives MALFORMED_ID (polymorphic
         fields: FIELD_INTEGRITY_EXCEPTION); an object that is not createable gives 400
@@ -607,7 +612,7 @@ class Store:
                 self._conn.execute(f"SELECT COUNT(*) FROM {table.ident}{where}").fetchone()[0]
             )
 
-    # ---- conveniences -----------------------------------------------------------------------------
+    # ---- conveniences ----------------------------------------------------------------------------
 
     def add_user(
         self,
@@ -645,7 +650,7 @@ class Store:
             body.update(fields)
             return self.create("User", body)
 
-    # ---- internals: schema ------------------------------------------------------------------------
+    # ---- internals: schema -----------------------------------------------------------------------
 
     def _table(self, name: str) -> _Table:
         table = self._tables.get(name.lower()) if isinstance(name, str) else None
@@ -811,7 +816,7 @@ class Store:
         self._set_setting("standard_pricebook_id", self.standard_pricebook_id)
         self._set_setting("schema_modified", format_datetime(self.schema_modified))
 
-    # ---- internals: records -----------------------------------------------------------------------
+    # ---- internals: records ----------------------------------------------------------------------
 
     def _stamp(self) -> str:
         return format_datetime(self.now())
@@ -909,9 +914,9 @@ class Store:
             raise SalesforceError(
                 400,
                 "INVALID_FIELD_FOR_INSERT_UPDATE",
-                f"Unable to create/update fields: {', '.join(read_only)}. Please check the security "
-                "settings of this field and verify that it is read/write for your profile or "
-                "permission set.",
+                f"Unable to create/update fields: {', '.join(read_only)}. Please check the "
+                "security settings of this field and verify that it is read/write for your "
+                "profile or permission set.",
                 read_only,
             )
         return values
@@ -1059,7 +1064,8 @@ class Store:
                 raise SalesforceError(
                     400,
                     "DUPLICATE_VALUE",
-                    f"duplicate value found: {f.name} duplicates value on record with id: {clash[0]}",
+                    f"duplicate value found: {f.name} duplicates value on record with id: "
+                    f"{clash[0]}",
                     [],
                 )
 

@@ -43,7 +43,7 @@ def store(clock: ManualClock) -> Iterator[Store]:
 
 @pytest.fixture(scope="session")
 def demo_store() -> Iterator[Store]:
-    """One in-memory store with the demo seed, shared by a whole test session: read-only use only."""
+    """One in-memory store with the demo seed, shared by the whole session: read-only use."""
     from salesforcepy.fakeorg.seed import load_demo
 
     s = Store(clock=ManualClock())
