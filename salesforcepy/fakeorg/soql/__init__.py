@@ -20,8 +20,8 @@ class QueryResult:
     """Every row a SOQL query matches, already shaped as REST JSON records.
 
     ``records``: dicts with ``attributes`` (``type`` and ``url``; ``type`` only for
-    ``AggregateResult``), then the selected fields in SELECT order, canonical casing; parent paths as
-    nested records (``None`` for a null lookup); child subqueries as nested query results
+    ``AggregateResult``), then the selected fields in SELECT order, canonical casing; parent paths
+    as nested records (``None`` for a null lookup); child subqueries as nested query results
     (``{"totalSize", "done": True, "records"}``) or ``None`` when there are no children.
     ``total_size``: the row count (for ``SELECT COUNT()`` the count, with ``records`` empty).
     ``columns``: the SELECT list as canonical dotted paths (``["Id", "Account.Name"]``; aggregate

@@ -1,0 +1,1168 @@
+"""SOQL syntax tree -> one SQLite statement per SELECT, plus the plan that shapes its rows.
+
+Tables and columns follow the storage convention in ``..schema``. Every literal of the query
+reaches SQLite as a bound parameter; only validated API names (quoted with ``sql_ident``), table
+aliases the compiler makes up, and fixed SQL text are ever written into the statement.
+
+Salesforce semantics the SQL has to reproduce:
+
+* Comparisons never yield "unknown": ``Name != 'x'`` and ``NOT Name = 'x'`` match records whose Name
+  is null, as on Salesforce. Positive comparisons are plain SQL (so the primary key index still
+  serves ``Id = ...``); negations are written ``NOT IFNULL(positive, 0)``.
+* Text comparisons, IN lists, ORDER BY and GROUP BY on text ignore case (``COLLATE NOCASE``; SQLite
+  folds ASCII only). LIKE is SQLite's LIKE, which is case-insensitive for ASCII, with ``\\`` as
+  escape character so ``\\%`` and ``\\_`` match literally.
+* Ids in literals may have 15 or 18 characters; they are normalised to the stored 18-character form.
+* Date literals are half-open ranges of days evaluated against the store's clock in UTC; on a
+  datetime field the range runs from midnight to midnight UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any, Callable, Optional
+
+import attrs
+
+from ..errors import SalesforceError
+from ..ids import normalize_id
+from ..schema import (
+    COMPOUND_TYPES,
+    INTEGER_TYPES,
+    REAL_TYPES,
+    TEXT_TYPES,
+    FieldDef,
+    ObjectDef,
+    format_date,
+    format_datetime,
+    parse_datetime,
+    sql_ident,
+)
+from . import ast
+from .dates import date_range, is_date_literal
+from .messages import (
+    CUSTOM_FIELD_HINT,
+    CUSTOM_OBJECT_HINT,
+    CUSTOM_RELATIONSHIP_HINT,
+    located,
+)
+from .shape import (
+    Blob,
+    ChildSlot,
+    Compound,
+    Leaf,
+    Node,
+    Parent,
+    find_parent,
+)
+
+MAX_OFFSET = 2000
+FIELDS_LIMIT = 200
+# Text areas longer than this are "long text areas": not filterable, sortable or groupable.
+LONG_TEXT = 255
+PARENT_IDS_PARAM = "parent_ids"
+
+_WITH_WORDS = frozenset({"SECURITY_ENFORCED", "USER_MODE", "SYSTEM_MODE"})
+_FOR_WORDS = frozenset({"VIEW", "REFERENCE", "UPDATE"})
+_UPDATE_WORDS = frozenset({"TRACKING", "VIEWSTAT"})
+_SCOPES = frozenset(
+    {
+        "DELEGATED",
+        "EVERYTHING",
+        "MINE",
+        "MINE_AND_MY_GROUPS",
+        "MY_TERRITORY",
+        "MY_TEAM_TERRITORY",
+        "SCOPINGRULE",
+        "TEAM",
+    }
+)
+_STRING_ESCAPES = {
+    "n": "\n",
+    "t": "\t",
+    "r": "\r",
+    "b": "\b",
+    "f": "\f",
+    '"': '"',
+    "'": "'",
+    "\\": "\\",
+}
+
+
+def category(field: FieldDef) -> str:
+    """How values of ``field`` compare: id, text, multi, bool, number, date, datetime, time,
+    compound, base64 or other."""
+    kind = field.type
+    if kind in ("id", "reference"):
+        return "id"
+    if kind == "multipicklist":
+        return "multi"
+    if kind in TEXT_TYPES:
+        return "text"
+    if kind == "boolean":
+        return "bool"
+    if kind in INTEGER_TYPES or kind in REAL_TYPES:
+        return "number"
+    if kind in ("date", "datetime", "time", "base64"):
+        return kind
+    if kind in COMPOUND_TYPES:
+        return "compound"
+    return "other"
+
+
+def _type_name(expr: Expr) -> str:
+    if expr.field is None:
+        return "double"
+    kind = expr.field.type
+    return {"datetime": "dateTime", "int": "integer"}.get(kind, kind)
+
+
+def unescape_string(raw: str) -> str:
+    """The value of a quoted SOQL string literal (``raw`` includes the quotes)."""
+    body = raw[1:-1]
+    out: list[str] = []
+    i = 0
+    while i < len(body):
+        char = body[i]
+        if char == "\\" and i + 1 < len(body):
+            nxt = body[i + 1]
+            if nxt == "u" and _is_hex(body[i + 2 : i + 6]):
+                out.append(chr(int(body[i + 2 : i + 6], 16)))
+                i += 6
+                continue
+            out.append(_STRING_ESCAPES.get(nxt, nxt))
+            i += 2
+            continue
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
+def like_pattern(raw: str) -> str:
+    """A SOQL LIKE literal as an SQLite LIKE pattern with ``\\`` as escape character."""
+    body = raw[1:-1]
+    out: list[str] = []
+    i = 0
+    while i < len(body):
+        char = body[i]
+        if char == "\\" and i + 1 < len(body):
+            nxt = body[i + 1]
+            if nxt in "%_\\":
+                out.append("\\" + nxt)
+            else:
+                out.append(_STRING_ESCAPES.get(nxt, nxt))
+            i += 2
+            continue
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
+def _is_hex(text: str) -> bool:
+    return len(text) == 4 and all(c in "0123456789abcdefABCDEF" for c in text)
+
+
+# ---- building blocks ----------------------------------------------------------------------------
+
+
+class Statement:
+    """The bound parameters and table aliases of one SQL statement under construction."""
+
+    def __init__(self) -> None:
+        self.params: dict[str, Any] = {}
+        self._aliases = 0
+
+    def param(self, value: Any) -> str:
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return ":" + name
+
+    def alias(self) -> str:
+        name = f"t{self._aliases}"
+        self._aliases += 1
+        return name
+
+
+class Columns:
+    """The SELECT list of a statement; identical expressions share one column."""
+
+    def __init__(self) -> None:
+        self.sql: list[str] = []
+        self._index: dict[str, int] = {}
+
+    def add(self, sql: str) -> int:
+        index = self._index.get(sql)
+        if index is None:
+            index = self._index[sql] = len(self.sql)
+            self.sql.append(sql)
+        return index
+
+
+@attrs.define
+class Join:
+    """A lookup followed from one table to its parent (several LEFT JOINs when polymorphic)."""
+
+    key: tuple[str, ...]  # lower-cased relationship names from the FROM object
+    relationship: str  # canonical relationship name: the JSON key of the nested record
+    field: FieldDef  # the lookup field on the source table
+    source_sql: str  # that lookup column
+    targets: list[tuple[ObjectDef, str]]  # (parent object, table alias)
+    id_sql: str  # the parent's Id, NULL when there is no parent
+    polymorphic: bool
+
+
+@attrs.frozen
+class Expr:
+    """A typed SQL value expression."""
+
+    sql: str
+    category: str
+    field: Optional[FieldDef]
+    label: str  # the name Salesforce would use in a message
+
+
+@attrs.frozen
+class Resolved:
+    """A field path resolved against a FROM object."""
+
+    expr: Expr
+    field: FieldDef
+    joins: tuple[Join, ...]
+    canonical: str  # Account.Owner.Name in canonical casing
+    owner: Optional[ObjectDef]  # the object holding the field (None behind a polymorphic lookup)
+    owner_alias: Optional[str]
+    owner_id_sql: str
+
+
+@attrs.define
+class Plan:
+    """A compiled SELECT: its SQL, and how to turn rows into records."""
+
+    kind: str  # records | count | aggregate
+    object: ObjectDef
+    sql: str
+    params: dict[str, Any]
+    nodes: list[Node]
+    columns: list[str]
+    children: list[tuple[str, Plan]] = attrs.field(factory=list)
+    # Child subqueries only: the column holding the parent's id, and per-parent LIMIT/OFFSET.
+    link_index: int = -1
+    limit: Optional[int] = None
+    offset: int = 0
+
+
+# A hook that adds a condition to a SELECT (SOSL's search term); None means "matches nothing".
+ExtraCondition = Callable[["Scope", Statement], Optional[str]]
+
+
+class Scope:
+    """The FROM object of one SELECT and the parent tables joined to it."""
+
+    def __init__(
+        self, compiler: Compiler, stmt: Statement, obj: ObjectDef, user_alias: Optional[ast.Word]
+    ) -> None:
+        self.compiler = compiler
+        self.stmt = stmt
+        self.obj = obj
+        self.alias = stmt.alias()
+        self.user_alias = user_alias.text.lower() if user_alias else None
+        self.joins: dict[tuple[str, ...], Join] = {}
+
+    @property
+    def id_sql(self) -> str:
+        return f'{self.alias}."Id"'
+
+    def from_sql(self) -> str:
+        parts = [f"{sql_ident(self.obj.name)} {self.alias}"]
+        for join in self.joins.values():
+            for target, alias in join.targets:
+                table = sql_ident(target.name)
+                parts.append(f'LEFT JOIN {table} {alias} ON {alias}."Id" = {join.source_sql}')
+        return " ".join(parts)
+
+    def resolve(self, path: ast.Path) -> Resolved:
+        parts, positions = path.parts, path.positions
+        if (
+            len(parts) > 1
+            and self.obj.relationship(parts[0]) is None
+            and parts[0].lower() in (self.obj.name.lower(), self.user_alias)
+        ):
+            parts, positions = parts[1:], positions[1:]
+        obj = self.obj
+        alias = self.alias
+        id_sql = self.id_sql
+        joins: list[Join] = []
+        key: tuple[str, ...] = ()
+        for part, position in zip(parts[:-1], positions[:-1]):
+            if joins and joins[-1].polymorphic:
+                raise self.compiler.bad_relationship(part, position)
+            ref = obj.relationship(part)
+            if ref is None or not ref.relationship_name:
+                raise self.compiler.bad_relationship(part, position)
+            key = (*key, ref.relationship_name.lower())
+            join = self.joins.get(key) or self._join(key, ref, alias)
+            if join is None:
+                raise self.compiler.bad_relationship(part, position)
+            joins.append(join)
+            if not join.polymorphic:
+                obj, alias = join.targets[0]
+                id_sql = join.id_sql
+        name, position = parts[-1], positions[-1]
+        if joins and joins[-1].polymorphic:
+            return self._polymorphic_field(joins, name, position)
+        field = obj.field(name)
+        if field is None:
+            raise self.compiler.no_such_column(name, obj.name, position)
+        canonical = ".".join([j.relationship for j in joins] + [field.name])
+        expr = self._expr(field, alias)
+        return Resolved(expr, field, tuple(joins), canonical, obj, alias, id_sql)
+
+    def _expr(self, field: FieldDef, alias: str) -> Expr:
+        column = f"{alias}.{sql_ident(field.name)}" if field.stored else ""
+        if field.type == "base64":
+            # Never read the blob itself: the record only carries its URL.
+            column = f"({column} IS NOT NULL)"
+        return Expr(column, category(field), field, field.name)
+
+    def _join(self, key: tuple[str, ...], ref: FieldDef, source_alias: str) -> Optional[Join]:
+        targets = []
+        for name in ref.reference_to:
+            target = self.compiler.schema.get(name)
+            if target is not None:
+                targets.append((target, self.stmt.alias()))
+        if not targets:
+            return None
+        ids = [f'{alias}."Id"' for _, alias in targets]
+        join = Join(
+            key=key,
+            relationship=ref.relationship_name or ref.name,
+            field=ref,
+            source_sql=f"{source_alias}.{sql_ident(ref.name)}",
+            targets=targets,
+            id_sql=ids[0] if len(ids) == 1 else f"COALESCE({', '.join(ids)})",
+            polymorphic=len(ref.reference_to) > 1,
+        )
+        self.joins[key] = join
+        return join
+
+    def _polymorphic_field(self, joins: list[Join], name: str, position: ast.Position) -> Resolved:
+        """A field behind a polymorphic lookup (``What.Name``, ``Who.Type``).
+
+        ``Type`` is the parent's object type, read from its id's key prefix; other fields are taken
+        from whichever target object holds the row.
+        """
+        join = joins[-1]
+        prefix = ".".join(j.relationship for j in joins)
+        if name.lower() == "type":
+            cases = " ".join(
+                f"WHEN {self.stmt.param(target.key_prefix)} THEN {self.stmt.param(target.name)}"
+                for target, _ in join.targets
+            )
+            sql = f"CASE substr({join.source_sql}, 1, 3) {cases} END"
+            field = FieldDef("Type", "picklist")
+            expr = Expr(sql, "text", field, "Type")
+            return Resolved(expr, field, tuple(joins), f"{prefix}.Type", None, None, join.id_sql)
+        found = [
+            (alias, target.field(name))
+            for target, alias in join.targets
+            if target.field(name) is not None
+        ]
+        usable = [(a, f) for a, f in found if f is not None and f.stored and f.type != "base64"]
+        if not usable:
+            raise self.compiler.no_such_column(name, "Name", position)
+        field = usable[0][1]
+        columns = [f"{alias}.{sql_ident(f.name)}" for alias, f in usable]
+        sql = columns[0] if len(columns) == 1 else f"COALESCE({', '.join(columns)})"
+        expr = Expr(sql, category(field), field, field.name)
+        return Resolved(
+            expr, field, tuple(joins), f"{prefix}.{field.name}", None, None, join.id_sql
+        )
+
+
+# ---- the compiler -------------------------------------------------------------------------------
+
+
+class Compiler:
+    """Compiles the SELECTs of one SOQL statement (or of one SOSL search) against a store."""
+
+    def __init__(
+        self,
+        store: Any,
+        text: str,
+        *,
+        api_version: str,
+        include_deleted: bool = False,
+        malformed_code: str = "MALFORMED_QUERY",
+    ) -> None:
+        self.store = store
+        self.schema = store.schema
+        self.text = text
+        self.api_version = api_version
+        self.include_deleted = include_deleted
+        self.malformed_code = malformed_code
+        self._today: Optional[dt.date] = None
+
+    # ---- errors ----------------------------------------------------------------------------
+
+    def error(self, code: str, position: Optional[ast.Position], message: str) -> SalesforceError:
+        return located(code, self.text, position, message)
+
+    def malformed(self, position: Optional[ast.Position], message: str) -> SalesforceError:
+        return located(self.malformed_code, self.text, position, message)
+
+    def unexpected(self, word: ast.Word) -> SalesforceError:
+        return self.malformed(word.position, f"unexpected token: {word.text}")
+
+    def no_such_column(
+        self, name: str, object_name: str, position: ast.Position
+    ) -> SalesforceError:
+        return self.error(
+            "INVALID_FIELD",
+            position,
+            f"No such column '{name}' on entity '{object_name}'. {CUSTOM_FIELD_HINT}",
+        )
+
+    def bad_relationship(self, name: str, position: ast.Position) -> SalesforceError:
+        return self.error(
+            "INVALID_FIELD",
+            position,
+            f"Didn't understand relationship '{name}' in field path. {CUSTOM_RELATIONSHIP_HINT}",
+        )
+
+    def object(self, word: ast.Word) -> ObjectDef:
+        obj = self.schema.get(word.text)
+        if obj is None or not obj.queryable:
+            raise self.error(
+                "INVALID_TYPE",
+                word.position,
+                f"sObject type '{word.text}' is not supported. {CUSTOM_OBJECT_HINT}",
+            )
+        return obj
+
+    @property
+    def today(self) -> dt.date:
+        if self._today is None:
+            now = self.store.now()
+            if now.tzinfo is not None:
+                now = now.astimezone(dt.timezone.utc)
+            self._today = now.date()
+        return self._today
+
+    # ---- entry points ----------------------------------------------------------------------
+
+    def compile(
+        self,
+        query: ast.Query,
+        *,
+        extra: Optional[ExtraCondition] = None,
+        max_rows: Optional[int] = None,
+    ) -> Plan:
+        """Compile a top-level SELECT (``extra``/``max_rows``: a SOSL RETURNING object)."""
+        obj = self.object(query.object_name)
+        mode = "search" if extra is not None else "top"
+        return self._select(query, obj, mode=mode, extra=extra, max_rows=max_rows)
+
+    def _select(
+        self,
+        query: ast.Query,
+        obj: ObjectDef,
+        *,
+        mode: str,
+        link: Optional[FieldDef] = None,
+        extra: Optional[ExtraCondition] = None,
+        max_rows: Optional[int] = None,
+    ) -> Plan:
+        self._check_words(query)
+        stmt = Statement()
+        scope = Scope(self, stmt, obj, query.object_alias)
+        limit = self.integer(query.limit)
+        offset = self.integer(query.offset)
+        if offset is not None and offset > MAX_OFFSET:
+            raise SalesforceError(
+                400, "NUMBER_OUTSIDE_VALID_RANGE", f"Maximum SOQL offset allowed is {MAX_OFFSET}"
+            )
+        for item in query.select:
+            if (
+                isinstance(item, ast.AggregateItem)
+                and item.call.function == "COUNT"
+                and item.call.argument is None
+            ):
+                if len(query.select) > 1:
+                    raise self.malformed(
+                        item.call.position, "COUNT() cannot be selected together with other fields"
+                    )
+                if mode != "top":
+                    raise self.malformed(item.call.position, "COUNT() is not allowed here")
+                return self._count(query, scope, limit, offset)
+        aggregate = bool(query.group_by) or any(
+            isinstance(item, ast.AggregateItem) for item in query.select
+        )
+        if aggregate:
+            if mode != "top":
+                position = query.object_name.position
+                raise self.malformed(position, "Aggregate queries are not supported here")
+            return self._aggregate(query, scope, limit, offset)
+        if query.having is not None:
+            raise self.malformed(query.object_name.position, "HAVING requires GROUP BY")
+        return self._records(query, scope, mode, limit, offset, link, extra, max_rows)
+
+    # ---- record queries --------------------------------------------------------------------
+
+    def _records(
+        self,
+        query: ast.Query,
+        scope: Scope,
+        mode: str,
+        limit: Optional[int],
+        offset: Optional[int],
+        link: Optional[FieldDef],
+        extra: Optional[ExtraCondition],
+        max_rows: Optional[int],
+    ) -> Plan:
+        obj = scope.obj
+        stmt = scope.stmt
+        cols = Columns()
+        cols.add(scope.id_sql)  # column 0: the record's Id, for attributes.url
+        nodes: list[Node] = []
+        columns: list[str] = []
+        children: list[tuple[str, Plan]] = []
+        seen: set[str] = set()
+        for item, explicit in self._expand_fields(query, obj, limit):
+            if isinstance(item, ast.SubqueryItem):
+                if mode == "search":
+                    raise self.malformed(item.position, "unexpected token: (")
+                key, child = self._child(item, obj)
+                if key.lower() in seen:
+                    raise self.malformed(item.position, f"duplicate field selected: {key}")
+                seen.add(key.lower())
+                nodes.append(ChildSlot(key))
+                children.append((key, child))
+                continue
+            assert isinstance(item, ast.FieldItem)
+            if item.alias is not None:
+                raise self.unexpected(item.alias)
+            resolved = scope.resolve(item.path)
+            if resolved.canonical.lower() in seen:
+                if not explicit:
+                    continue
+                raise self.malformed(
+                    item.path.position, f"duplicate field selected: {resolved.canonical}"
+                )
+            seen.add(resolved.canonical.lower())
+            columns.append(resolved.canonical)
+            self._output(nodes, cols, resolved)
+
+        where: list[str] = []
+        if not self.include_deleted:
+            where.append(f'{scope.alias}."IsDeleted" = 0')
+        link_index = -1
+        if link is not None:
+            link_sql = f"{scope.alias}.{sql_ident(link.name)}"
+            link_index = cols.add(link_sql)
+            where.append(f"{link_sql} IN (SELECT value FROM json_each(:{PARENT_IDS_PARAM}))")
+        if extra is not None:
+            condition = extra(scope, stmt)
+            where.append("0" if condition is None else condition)
+        if query.where is not None:
+            where.append(self._condition(query.where, scope, None))
+        order = self._order(query.order_by, scope, None)
+        order.append(scope.id_sql)
+
+        sql = f"SELECT {', '.join(cols.sql)} FROM {scope.from_sql()}"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY " + ", ".join(order)
+        if link is None:
+            if max_rows is not None:
+                limit = max_rows if limit is None else min(limit, max_rows)
+            sql += self._limit_sql(stmt, limit, offset)
+        plan = Plan("records", scope.obj, sql, stmt.params, nodes, columns, children)
+        if link is not None:
+            plan.link_index = link_index
+            plan.limit = limit
+            plan.offset = offset or 0
+        return plan
+
+    def _expand_fields(
+        self, query: ast.Query, obj: ObjectDef, limit: Optional[int]
+    ) -> list[tuple[Any, bool]]:
+        """The SELECT items with ``FIELDS(...)`` expanded; ``False`` marks expanded fields."""
+        items: list[tuple[Any, bool]] = []
+        for item in query.select:
+            if not isinstance(item, ast.FieldsItem):
+                items.append((item, True))
+                continue
+            kind = item.kind.text.upper()
+            if kind not in ("ALL", "STANDARD", "CUSTOM"):
+                raise self.unexpected(item.kind)
+            if kind != "STANDARD" and (limit is None or limit > FIELDS_LIMIT):
+                raise self.malformed(
+                    item.kind.position,
+                    f"The SOQL FIELDS function must have a LIMIT of at most {FIELDS_LIMIT}",
+                )
+            for field in obj.fields:
+                if kind == "ALL" or (kind == "CUSTOM") == field.custom:
+                    path = ast.Path((field.name,), (item.kind.position,))
+                    items.append((ast.FieldItem(path), False))
+        return items
+
+    def _output(self, nodes: list[Node], cols: Columns, resolved: Resolved) -> None:
+        """Add the output node for one selected field, nesting it under its parent records."""
+        container = nodes
+        for join in resolved.joins:
+            parent = find_parent(container, join.relationship)
+            if parent is None:
+                parent = Parent(
+                    key=join.relationship,
+                    id_index=cols.add(join.id_sql),
+                    type_name=None if join.polymorphic else join.targets[0][0].name,
+                    fallback_type=join.targets[0][0].name,
+                    schema=self.schema,
+                    api_version=self.api_version,
+                )
+                container.append(parent)
+            container = parent.nodes
+        field = resolved.field
+        if field.type in COMPOUND_TYPES:
+            container.append(self._compound(resolved, cols))
+        elif field.type == "base64":
+            assert resolved.owner is not None
+            container.append(
+                Blob(
+                    key=field.name,
+                    present_index=cols.add(resolved.expr.sql),
+                    id_index=cols.add(resolved.owner_id_sql),
+                    object_name=resolved.owner.name,
+                    field_name=field.name,
+                    api_version=self.api_version,
+                )
+            )
+        else:
+            container.append(Leaf(field.name, cols.add(resolved.expr.sql), field.to_json))
+
+    def _compound(self, resolved: Resolved, cols: Columns) -> Compound:
+        field = resolved.field
+        owner = resolved.owner
+        assert owner is not None
+        assert resolved.owner_alias is not None
+        names = field.components or tuple(
+            f.name for f in owner.fields if f.compound_field_name == field.name
+        )
+        parts = []
+        for name in names:
+            component = owner.field(name)
+            if component is not None and component.stored:
+                column = cols.add(f"{resolved.owner_alias}.{sql_ident(component.name)}")
+                parts.append((component.name, column))
+        return Compound(field.name, field, parts)
+
+    def _child(self, item: ast.SubqueryItem, parent: ObjectDef) -> tuple[str, Plan]:
+        query = item.query
+        name = query.object_name
+        relationship = self.schema.child_relationship(parent.name, name.text)
+        child = self.schema.get(relationship.child_object) if relationship else None
+        link = child.field(relationship.field) if child and relationship else None
+        if relationship is None or child is None or link is None:
+            raise self.error(
+                "INVALID_TYPE",
+                name.position,
+                f"Didn't understand relationship '{name.text}' in FROM part of query call. "
+                f"{CUSTOM_RELATIONSHIP_HINT}",
+            )
+        plan = self._select(query, child, mode="child", link=link)
+        return relationship.relationship_name, plan
+
+    # ---- COUNT() and aggregates ------------------------------------------------------------
+
+    def _count(
+        self, query: ast.Query, scope: Scope, limit: Optional[int], offset: Optional[int]
+    ) -> Plan:
+        stmt = scope.stmt
+        where = self._where(query, scope)
+        group_sql: list[str] = []
+        having = ""
+        if query.group_by:
+            groups = self._groups(query.group_by, scope)
+            group_sql = [sql for sql, _ in groups.values()]
+            if query.having is not None:
+                having = self._condition(query.having, scope, groups)
+        self._order(query.order_by, scope, None)  # checked, irrelevant to a count
+        inner = f"SELECT 1 FROM {scope.from_sql()}"
+        if where:
+            inner += " WHERE " + " AND ".join(where)
+        if group_sql:
+            inner += " GROUP BY " + ", ".join(group_sql)
+            if having:
+                inner += " HAVING " + having
+        inner += self._limit_sql(stmt, limit, offset)
+        sql = f"SELECT COUNT(*) FROM ({inner})"
+        return Plan("count", scope.obj, sql, stmt.params, [], [])
+
+    def _groups(self, paths: Sequence[ast.Path], scope: Scope) -> dict[str, tuple[str, Resolved]]:
+        groups: dict[str, tuple[str, Resolved]] = {}
+        for path in paths:
+            resolved = scope.resolve(path)
+            self._check_usable(resolved, "grouped", path.position)
+            sql = resolved.expr.sql
+            if resolved.expr.category in ("text", "multi"):
+                sql += " COLLATE NOCASE"
+            groups.setdefault(resolved.canonical.lower(), (sql, resolved))
+        return groups
+
+    def _aggregate(
+        self, query: ast.Query, scope: Scope, limit: Optional[int], offset: Optional[int]
+    ) -> Plan:
+        stmt = scope.stmt
+        groups = self._groups(query.group_by, scope)
+        cols = Columns()
+        nodes: list[Node] = []
+        columns: list[str] = []
+        keys: set[str] = set()
+        counter = 0
+        for item in query.select:
+            if isinstance(item, ast.SubqueryItem):
+                raise self.malformed(item.position, "unexpected token: (")
+            if isinstance(item, ast.FieldsItem):
+                raise self.malformed(
+                    item.kind.position, "FIELDS() cannot be used in an aggregate query"
+                )
+            if isinstance(item, ast.FieldItem):
+                resolved = scope.resolve(item.path)
+                if resolved.canonical.lower() not in groups:
+                    raise self.malformed(
+                        item.path.position, f"Field must be grouped or aggregated: {item.path.text}"
+                    )
+                key = item.alias.text if item.alias else resolved.field.name
+                position = item.alias.position if item.alias else item.path.position
+                node = Leaf(key, cols.add(resolved.expr.sql), resolved.field.to_json)
+            else:
+                expr, convert = self._aggregate_expr(item.call, scope)
+                if item.alias is not None:
+                    key, position = item.alias.text, item.alias.position
+                else:
+                    key, position = f"expr{counter}", item.call.position
+                    counter += 1
+                node = Leaf(key, cols.add(expr.sql), convert)
+            if key.lower() in keys:
+                raise self.malformed(position, f"duplicate alias: {key}")
+            keys.add(key.lower())
+            nodes.append(node)
+            columns.append(key)
+
+        where = self._where(query, scope)
+        having = self._condition(query.having, scope, groups) if query.having else ""
+        order = self._order(query.order_by, scope, groups)
+        group_sql = [sql for sql, _ in groups.values()]
+        order.extend(group_sql)
+        sql = f"SELECT {', '.join(cols.sql)} FROM {scope.from_sql()}"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        if group_sql:
+            sql += " GROUP BY " + ", ".join(group_sql)
+        if having:
+            sql += " HAVING " + having
+        if order:
+            sql += " ORDER BY " + ", ".join(order)
+        sql += self._limit_sql(stmt, limit, offset)
+        return Plan("aggregate", scope.obj, sql, stmt.params, nodes, columns)
+
+    def _aggregate_expr(
+        self, call: ast.Aggregate, scope: Scope
+    ) -> tuple[Expr, Callable[[Any], Any]]:
+        function = call.function
+        if call.argument is None:
+            raise self.malformed(call.position, "COUNT() can only be used on its own")
+        resolved = scope.resolve(call.argument)
+        field = resolved.field
+        kind = resolved.expr.category
+        label = f"{function}({resolved.canonical})"
+
+        def unsupported() -> SalesforceError:
+            return self.error(
+                "INVALID_FIELD",
+                call.argument.position if call.argument else call.position,
+                f"field {field.name} does not support aggregate operator {function}",
+            )
+
+        if kind in ("compound", "base64") or _long_text(field):
+            raise unsupported()
+        sql = resolved.expr.sql
+        collate = " COLLATE NOCASE" if kind in ("text", "multi") else ""
+        if function in ("COUNT", "COUNT_DISTINCT"):
+            inner = f"DISTINCT {sql}{collate}" if function == "COUNT_DISTINCT" else sql
+            return Expr(f"COUNT({inner})", "number", None, label), _to_int
+        if function in ("SUM", "AVG"):
+            if kind != "number":
+                raise unsupported()
+            if function == "SUM" and field.type in INTEGER_TYPES:
+                return Expr(f"SUM({sql})", "number", field, label), _to_int
+            return Expr(f"{function}({sql})", "number", None, label), _to_float
+        # MIN / MAX
+        if kind in ("bool", "multi"):
+            raise unsupported()
+        return Expr(f"{function}({sql}{collate})", kind, field, label), field.to_json
+
+    # ---- WHERE / HAVING --------------------------------------------------------------------
+
+    def _where(self, query: ast.Query, scope: Scope) -> list[str]:
+        where = []
+        if not self.include_deleted:
+            where.append(f'{scope.alias}."IsDeleted" = 0')
+        if query.where is not None:
+            where.append(self._condition(query.where, scope, None))
+        return where
+
+    def _condition(
+        self,
+        condition: ast.Condition,
+        scope: Scope,
+        groups: Optional[dict[str, tuple[str, Resolved]]],
+    ) -> str:
+        """SQL for a WHERE (``groups`` None) or HAVING condition."""
+        if isinstance(condition, ast.And):
+            return (
+                "(" + " AND ".join(self._condition(c, scope, groups) for c in condition.items) + ")"
+            )
+        if isinstance(condition, ast.Or):
+            return (
+                "(" + " OR ".join(self._condition(c, scope, groups) for c in condition.items) + ")"
+            )
+        if isinstance(condition, ast.Not):
+            return f"NOT IFNULL({self._condition(condition.item, scope, groups)}, 0)"
+        return self._comparison(condition, scope, groups)
+
+    def _operand(
+        self,
+        operand: ast.Operand,
+        scope: Scope,
+        groups: Optional[dict[str, tuple[str, Resolved]]],
+    ) -> Expr:
+        if isinstance(operand, ast.Aggregate):
+            if groups is None:
+                raise self.malformed(
+                    operand.position, "Aggregate functions are not allowed in a WHERE clause"
+                )
+            return self._aggregate_expr(operand, scope)[0]
+        resolved = scope.resolve(operand)
+        if groups is not None and resolved.canonical.lower() not in groups:
+            raise self.malformed(
+                operand.position, f"Field must be grouped or aggregated: {operand.text}"
+            )
+        self._check_usable(resolved, "filtered", operand.position)
+        return resolved.expr
+
+    def _comparison(
+        self,
+        comparison: ast.Comparison,
+        scope: Scope,
+        groups: Optional[dict[str, tuple[str, Resolved]]],
+    ) -> str:
+        expr = self._operand(comparison.operand, scope, groups)
+        operator = comparison.operator
+        if comparison.subquery is not None:
+            positive = self._semi_join(comparison, expr, scope)
+            return positive if operator == "IN" else f"NOT IFNULL({positive}, 0)"
+        stmt = scope.stmt
+        kind = expr.category
+        sql = expr.sql
+        collate = " COLLATE NOCASE" if kind in ("text", "multi") else ""
+
+        if operator in ("INCLUDES", "EXCLUDES"):
+            if kind != "multi":
+                raise self._bad_operator(comparison, expr)
+            positive = self._includes(comparison, expr, stmt)
+            return positive if operator == "INCLUDES" else f"NOT IFNULL({positive}, 0)"
+
+        if operator == "LIKE":
+            if kind not in ("text", "multi", "id"):
+                raise self._bad_operator(comparison, expr)
+            literal = comparison.values[0]
+            if literal.kind == "word" and literal.text.lower() == "null":
+                return f"{sql} IS NULL"
+            if literal.kind != "string":
+                raise self._type_mismatch(literal, expr)
+            pattern = stmt.param(like_pattern(literal.text))
+            return f"{sql} LIKE {pattern} ESCAPE {stmt.param(chr(92))}"
+
+        if operator in ("IN", "NOT IN"):
+            points: list[str] = []
+            parts: list[str] = []
+            for literal in comparison.values:
+                value = self._value(literal, expr)
+                if value is None:
+                    parts.append(f"{sql} IS NULL")
+                elif isinstance(value, tuple):
+                    start, end = stmt.param(value[0]), stmt.param(value[1])
+                    parts.append(f"({sql} >= {start} AND {sql} < {end})")
+                else:
+                    points.append(stmt.param(value.value))
+            if points:
+                parts.insert(0, f"{sql}{collate} IN ({', '.join(points)})")
+            positive = "(" + " OR ".join(parts) + ")"
+            return positive if operator == "IN" else f"NOT IFNULL({positive}, 0)"
+
+        literal = comparison.values[0]
+        value = self._value(literal, expr)
+        if operator in ("<", "<=", ">", ">=") and kind in ("bool", "multi"):
+            raise self._bad_operator(comparison, expr)
+        if value is None:
+            if operator == "=":
+                return f"{sql} IS NULL"
+            if operator == "!=":
+                return f"{sql} IS NOT NULL"
+            return "0"
+        if isinstance(value, tuple):
+            start, end = stmt.param(value[0]), stmt.param(value[1])
+            return {
+                "=": f"({sql} >= {start} AND {sql} < {end})",
+                "!=": f"({sql} IS NULL OR {sql} < {start} OR {sql} >= {end})",
+                "<": f"{sql} < {start}",
+                "<=": f"{sql} < {end}",
+                ">": f"{sql} >= {end}",
+                ">=": f"{sql} >= {start}",
+            }[operator]
+        param = stmt.param(value.value)
+        if operator == "!=":
+            return f"({sql} IS NULL OR {sql} != {param}{collate})"
+        return f"{sql} {operator} {param}{collate}"
+
+    def _includes(self, comparison: ast.Comparison, expr: Expr, stmt: Statement) -> str:
+        """INCLUDES: any listed value matches; ``'a;b'`` means both a and b are selected."""
+        alternatives = []
+        padded = f"(';' || lower({expr.sql}) || ';')"
+        for literal in comparison.values:
+            if literal.kind != "string":
+                raise self._type_mismatch(literal, expr)
+            wanted = [v.strip().lower() for v in unescape_string(literal.text).split(";")]
+            tests = [f"instr({padded}, {stmt.param(';' + v + ';')}) > 0" for v in wanted if v]
+            alternatives.append("(" + (" AND ".join(tests) or "0") + ")")
+        return "(" + " OR ".join(alternatives) + ")"
+
+    def _semi_join(self, comparison: ast.Comparison, outer: Expr, scope: Scope) -> str:
+        """``Id IN (SELECT AccountId FROM Contact ...)``: an SQL IN over the inner column."""
+        subquery = comparison.subquery
+        assert subquery is not None
+        if outer.category != "id":
+            raise self.error(
+                "INVALID_FIELD",
+                comparison.position,
+                "The left operand of a semi join must be an Id or reference field",
+            )
+        obj = self.object(subquery.object_name)
+        inner = Scope(self, scope.stmt, obj, subquery.object_alias)
+        items = subquery.select
+        if len(items) != 1 or not isinstance(items[0], ast.FieldItem) or items[0].alias:
+            raise self.malformed(
+                subquery.object_name.position, "A semi join sub-select must select one Id field"
+            )
+        selected = inner.resolve(items[0].path)
+        if selected.expr.category != "id":
+            raise self.error(
+                "INVALID_FIELD",
+                items[0].path.position,
+                "A semi join sub-select can only select an Id or reference field",
+            )
+        where = [f"{selected.expr.sql} IS NOT NULL", f'{inner.alias}."IsDeleted" = 0']
+        if subquery.where is not None:
+            where.append(self._condition(subquery.where, inner, None))
+        sql = f"SELECT {selected.expr.sql} FROM {inner.from_sql()} WHERE {' AND '.join(where)}"
+        limit = self.integer(subquery.limit)
+        if limit is not None:
+            sql += f" LIMIT {scope.stmt.param(limit)}"
+        return f"{outer.sql} IN ({sql})"
+
+    # ---- literals --------------------------------------------------------------------------
+
+    def _value(self, literal: ast.Literal, expr: Expr) -> Any:
+        """The bound value of ``literal`` compared with ``expr``: None for null, a ``Point``, or a
+        ``(start, end)`` tuple for a date range (half open)."""
+        kind = literal.kind
+        cat = expr.category
+        if kind == "word":
+            word = literal.text.lower()
+            if word == "null":
+                return None
+            if word in ("true", "false"):
+                if cat != "bool":
+                    raise self._type_mismatch(literal, expr)
+                return Point(int(word == "true"))
+            if is_date_literal(word):
+                return self._date_range(literal, literal.text, None, expr)
+            raise self.malformed(literal.position, f"unexpected token: {literal.text}")
+        if kind == "word_n":
+            name, _, number = literal.text.partition(":")
+            return self._date_range(literal, name, int(number), expr)
+        if kind == "string":
+            text = unescape_string(literal.text)
+            if cat in ("text", "multi"):
+                return Point(text)
+            if cat == "id":
+                normalized = normalize_id(text)
+                if normalized is None:
+                    raise self.error(
+                        "INVALID_QUERY_FILTER_OPERATOR",
+                        literal.position,
+                        f"invalid ID field: {text}",
+                    )
+                return Point(normalized)
+            raise self._type_mismatch(literal, expr)
+        if kind == "number":
+            if cat != "number":
+                raise self._type_mismatch(literal, expr)
+            if "." in literal.text:
+                return Point(float(literal.text))
+            return Point(int(literal.text))
+        if kind == "date":
+            if cat != "date":
+                raise self._type_mismatch(literal, expr)
+            try:
+                return Point(format_date(dt.date.fromisoformat(literal.text)))
+            except ValueError:
+                raise self.malformed(literal.position, f"invalid date: {literal.text}") from None
+        if kind == "datetime":
+            if cat != "datetime":
+                raise self._type_mismatch(literal, expr)
+            try:
+                return Point(format_datetime(parse_datetime(literal.text)))
+            except ValueError:
+                raise self.malformed(
+                    literal.position, f"invalid dateTime: {literal.text}"
+                ) from None
+        raise self.malformed(
+            literal.position, f"unexpected token: {literal.text}"
+        )  # pragma: no cover
+
+    def _date_range(
+        self, literal: ast.Literal, name: str, n: Optional[int], expr: Expr
+    ) -> tuple[str, str]:
+        if n is not None and n < 0:
+            raise self.malformed(literal.position, f"unexpected token: {literal.text}")
+        found = date_range(name, n, self.today)
+        if found is None:
+            raise self.malformed(literal.position, f"unexpected token: {literal.text}")
+        if expr.category == "date":
+            return format_date(found[0]), format_date(found[1])
+        if expr.category == "datetime":
+            return _midnight(found[0]), _midnight(found[1])
+        raise self._type_mismatch(literal, expr)
+
+    def _type_mismatch(self, literal: ast.Literal, expr: Expr) -> SalesforceError:
+        quoted = expr.category in ("text", "multi", "id")
+        return self.error(
+            "INVALID_QUERY_FILTER_OPERATOR",
+            literal.position,
+            f"value of filter criterion for field '{expr.label}' must be of type "
+            f"{_type_name(expr)} and should {'' if quoted else 'not '}be enclosed in quotes",
+        )
+
+    def _bad_operator(self, comparison: ast.Comparison, expr: Expr) -> SalesforceError:
+        return self.error(
+            "INVALID_QUERY_FILTER_OPERATOR",
+            comparison.position,
+            f"invalid operator on field '{expr.label}': {comparison.operator}",
+        )
+
+    # ---- ORDER BY, LIMIT, clause words ------------------------------------------------------
+
+    def _order(
+        self,
+        items: Sequence[ast.OrderItem],
+        scope: Scope,
+        groups: Optional[dict[str, tuple[str, Resolved]]],
+    ) -> list[str]:
+        order: list[str] = []
+        for item in items:
+            expression = item.expression
+            if isinstance(expression, ast.Aggregate):
+                if groups is None:
+                    raise self.malformed(
+                        expression.position,
+                        "Aggregate functions are only allowed in aggregate queries",
+                    )
+                expr = self._aggregate_expr(expression, scope)[0]
+            else:
+                resolved = scope.resolve(expression)
+                if groups is not None and resolved.canonical.lower() not in groups:
+                    raise self.malformed(
+                        expression.position,
+                        f"Ordered field must be grouped or aggregated: {expression.text}",
+                    )
+                self._check_usable(resolved, "sorted", expression.position)
+                expr = resolved.expr
+            if item.nulls is None:
+                nulls_first = not item.descending  # Salesforce's default, like SQLite's
+            elif item.nulls.text.upper() in ("FIRST", "LAST"):
+                nulls_first = item.nulls.text.upper() == "FIRST"
+            else:
+                raise self.unexpected(item.nulls)
+            collate = " COLLATE NOCASE" if expr.category in ("text", "multi") else ""
+            order.append(f"({expr.sql} IS NULL) {'DESC' if nulls_first else 'ASC'}")
+            order.append(f"{expr.sql}{collate} {'DESC' if item.descending else 'ASC'}")
+        return order
+
+    def _limit_sql(self, stmt: Statement, limit: Optional[int], offset: Optional[int]) -> str:
+        if limit is None and not offset:
+            return ""
+        return (
+            f" LIMIT {stmt.param(-1 if limit is None else limit)} OFFSET {stmt.param(offset or 0)}"
+        )
+
+    def integer(self, literal: Optional[ast.Literal]) -> Optional[int]:
+        if literal is None:
+            return None
+        if not literal.text.isdigit():
+            raise self.malformed(literal.position, f"unexpected token: {literal.text}")
+        return int(literal.text)
+
+    def _check_words(self, query: ast.Query) -> None:
+        """Words after WITH, FOR, UPDATE, USING SCOPE: ignored, but they must be real ones."""
+        for word in query.with_words:
+            if word.text.upper() not in _WITH_WORDS:
+                raise self.unexpected(word)
+        for word in query.for_words:
+            if word.text.upper() not in _FOR_WORDS:
+                raise self.unexpected(word)
+        if query.update_word is not None and query.update_word.text.upper() not in _UPDATE_WORDS:
+            raise self.unexpected(query.update_word)
+        if query.using_scope is not None and query.using_scope.text.upper() not in _SCOPES:
+            raise self.unexpected(query.using_scope)
+
+    def _check_usable(self, resolved: Resolved, use: str, position: ast.Position) -> None:
+        field = resolved.field
+        allowed = {
+            "filtered": field.filterable,
+            "sorted": field.sortable,
+            "grouped": field.groupable,
+        }[use]
+        if field.type in ("base64", *COMPOUND_TYPES) or _long_text(field):
+            allowed = False
+        if use != "filtered" and field.type == "multipicklist":
+            allowed = False
+        if not allowed:
+            raise self.error(
+                "INVALID_FIELD", position, f"field '{field.name}' can not be {use} in a query call"
+            )
+
+
+@attrs.frozen
+class Point:
+    """A single literal value (as opposed to a date range or null)."""
+
+    value: Any
+
+
+def _long_text(field: FieldDef) -> bool:
+    return field.type == "textarea" and field.length > LONG_TEXT
+
+
+def _midnight(day: dt.date) -> str:
+    return format_datetime(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc))
+
+
+def _to_int(value: Any) -> Optional[int]:
+    return None if value is None else int(value)
+
+
+def _to_float(value: Any) -> Optional[float]:
+    return None if value is None else float(value)
