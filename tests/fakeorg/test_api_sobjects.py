@@ -41,12 +41,15 @@ def test_create(rest, path):
     assert response.status_code == 201
     body = response.json()
     assert body == {"id": body["id"], "success": True, "errors": []}
-    assert is_valid_id(body["id"]) and body["id"].startswith("001")
+    assert is_valid_id(body["id"])
+    assert body["id"].startswith("001")
     assert response.headers["Location"] == f"/services/data/v58.0/sobjects/Account/{body['id']}"
 
 
 def test_create_ignores_attributes(rest):
-    response = rest.post("/sobjects/Account", json={"attributes": {"type": "Account"}, "Name": "With attrs"})
+    response = rest.post(
+        "/sobjects/Account", json={"attributes": {"type": "Account"}, "Name": "With attrs"}
+    )
     assert response.status_code == 201
 
 
@@ -73,7 +76,9 @@ def test_create_required_field_lists_fields(rest):
 
 
 def test_create_malformed_json(rest):
-    response = rest.post("/sobjects/Account", data=b'{"Name": ', headers={"Content-Type": "application/json"})
+    response = rest.post(
+        "/sobjects/Account", data=b'{"Name": ', headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 400
     assert response.json()[0]["errorCode"] == "JSON_PARSER_ERROR"
 
@@ -96,7 +101,7 @@ def test_post_to_a_record_is_not_allowed(rest):
     assert response.json()[0]["errorCode"] == "METHOD_NOT_ALLOWED"
 
 
-# ---- read -----------------------------------------------------------------------------------------
+# ---- read ----------------------------------------------------------------------------------------
 
 
 def test_get_record_with_all_fields(rest, org):
@@ -104,7 +109,10 @@ def test_get_record_with_all_fields(rest, org):
     response = rest.get(f"/sobjects/Account/{record_id}")
     assert response.status_code == 200
     record = response.json()
-    assert record["attributes"] == {"type": "Account", "url": f"/services/data/v58.0/sobjects/Account/{record_id}"}
+    assert record["attributes"] == {
+        "type": "Account",
+        "url": f"/services/data/v58.0/sobjects/Account/{record_id}",
+    }
     assert record["Id"] == record_id
     assert record["Industry"] == "Energy"
     assert record["IsDeleted"] is False
@@ -144,12 +152,14 @@ def test_head_record(rest):
     assert response.content == b""
 
 
-# ---- update and delete ------------------------------------------------------------------------------
+# ---- update and delete ---------------------------------------------------------------------------
 
 
 def test_update(rest):
     record_id = create_account(rest, Industry="Energy")
-    response = rest.patch(f"/sobjects/Account/{record_id}", json={"Name": "Renamed", "Industry": None})
+    response = rest.patch(
+        f"/sobjects/Account/{record_id}", json={"Name": "Renamed", "Industry": None}
+    )
     assert response.status_code == 204
     assert response.content == b""
     record = rest.get(f"/sobjects/Account/{record_id}").json()
@@ -159,17 +169,22 @@ def test_update(rest):
 
 def test_update_tunnelled_through_post(rest):
     record_id = create_account(rest)
-    response = rest.post(f"/sobjects/Account/{record_id}", params={"_HttpMethod": "PATCH"}, json={"Name": "Tunnel"})
+    response = rest.post(
+        f"/sobjects/Account/{record_id}", params={"_HttpMethod": "PATCH"}, json={"Name": "Tunnel"}
+    )
     assert response.status_code == 204
     assert rest.get(f"/sobjects/Account/{record_id}").json()["Name"] == "Tunnel"
 
 
 def test_update_errors(rest):
     record_id = create_account(rest)
-    assert rest.patch(f"/sobjects/Account/{record_id}", json={"Bogus": 1}).json()[0]["errorCode"] == "INVALID_FIELD"
-    assert rest.patch(f"/sobjects/Account/{record_id}", json={"Name": None}).json()[0]["errorCode"] == (
-        "REQUIRED_FIELD_MISSING"
+    assert (
+        rest.patch(f"/sobjects/Account/{record_id}", json={"Bogus": 1}).json()[0]["errorCode"]
+        == "INVALID_FIELD"
     )
+    assert rest.patch(f"/sobjects/Account/{record_id}", json={"Name": None}).json()[0][
+        "errorCode"
+    ] == ("REQUIRED_FIELD_MISSING")
     assert rest.patch("/sobjects/Account/001000000000001AAA", json={"Name": "x"}).status_code == 404
 
 
@@ -182,9 +197,9 @@ def test_delete(rest):
     again = rest.delete(f"/sobjects/Account/{record_id}")
     assert again.status_code == 404
     assert again.json()[0]["errorCode"] == "ENTITY_IS_DELETED"
-    assert rest.patch(f"/sobjects/Account/{record_id}", json={"Name": "x"}).json()[0]["errorCode"] == (
-        "ENTITY_IS_DELETED"
-    )
+    assert rest.patch(f"/sobjects/Account/{record_id}", json={"Name": "x"}).json()[0][
+        "errorCode"
+    ] == ("ENTITY_IS_DELETED")
 
 
 def test_delete_unknown(rest):
@@ -193,7 +208,7 @@ def test_delete_unknown(rest):
     assert response.json()[0]["errorCode"] == "NOT_FOUND"
 
 
-# ---- external ids -----------------------------------------------------------------------------------
+# ---- external ids --------------------------------------------------------------------------------
 
 
 def test_upsert_v46_and_later(rest):
@@ -211,14 +226,20 @@ def test_upsert_v46_and_later(rest):
     assert record["External_Id__c"] == key
 
 
-@pytest.mark.parametrize(("version", "update_status"), [("45.0", 204), ("37.0", 204), ("46.0", 200)])
+@pytest.mark.parametrize(
+    ("version", "update_status"), [("45.0", 204), ("37.0", 204), ("46.0", 200)]
+)
 def test_upsert_status_by_version(rest, version, update_status):
     key = unique("ext")
-    inserted = rest.patch(f"/sobjects/Account/External_Id__c/{key}", json={"Name": "V"}, version=version)
+    inserted = rest.patch(
+        f"/sobjects/Account/External_Id__c/{key}", json={"Name": "V"}, version=version
+    )
     assert inserted.status_code == 201
     expected_keys = {"id", "success", "errors"} | ({"created"} if float(version) >= 46 else set())
     assert set(inserted.json()) == expected_keys
-    updated = rest.patch(f"/sobjects/Account/External_Id__c/{key}", json={"Name": "W"}, version=version)
+    updated = rest.patch(
+        f"/sobjects/Account/External_Id__c/{key}", json={"Name": "W"}, version=version
+    )
     assert updated.status_code == update_status
     if update_status == 204:
         assert updated.content == b""
@@ -226,14 +247,18 @@ def test_upsert_status_by_version(rest, version, update_status):
 
 def test_upsert_tolerates_the_key_in_the_body(rest):
     key = unique("ext")
-    response = rest.patch(f"/sobjects/Account/External_Id__c/{key}", json={"Name": "K", "External_Id__c": key})
+    response = rest.patch(
+        f"/sobjects/Account/External_Id__c/{key}", json={"Name": "K", "External_Id__c": key}
+    )
     assert response.status_code == 201
 
 
 def test_upsert_tunnelled_through_post(rest):
     key = unique("ext")
     response = rest.post(
-        f"/sobjects/Account/External_Id__c/{key}", params={"_HttpMethod": "PATCH"}, json={"Name": "P"}
+        f"/sobjects/Account/External_Id__c/{key}",
+        params={"_HttpMethod": "PATCH"},
+        json={"Name": "P"},
     )
     assert response.status_code == 201
 
@@ -273,13 +298,19 @@ def test_not_an_external_id_field(rest, field):
 def test_update_only_upsert(rest):
     key = unique("ext")
     missing = rest.patch(
-        f"/sobjects/Account/External_Id__c/{key}", params={"updateOnly": "true"}, json={"Name": "U"}, version="61.0"
+        f"/sobjects/Account/External_Id__c/{key}",
+        params={"updateOnly": "true"},
+        json={"Name": "U"},
+        version="61.0",
     )
     assert missing.status_code == 404
     assert rest.get(f"/sobjects/Account/External_Id__c/{key}").status_code == 404
     create_account(rest, External_Id__c=key)
     present = rest.patch(
-        f"/sobjects/Account/External_Id__c/{key}", params={"updateOnly": "true"}, json={"Name": "U"}, version="61.0"
+        f"/sobjects/Account/External_Id__c/{key}",
+        params={"updateOnly": "true"},
+        json={"Name": "U"},
+        version="61.0",
     )
     assert present.status_code == 200
     assert present.json()["created"] is False
@@ -292,13 +323,15 @@ def test_upsert_by_id_field(rest):
     assert rest.get(f"/sobjects/Account/{record_id}").json()["Name"] == "By Id"
 
 
-# ---- blobs ------------------------------------------------------------------------------------------
+# ---- blobs ---------------------------------------------------------------------------------------
 
 # Bytes that look like multipart framing, CRLFs, NULs and invalid UTF-8.
 AWKWARD = b"--boundary_string\r\n\x00\xff\xfe" + os.urandom(5000) + b"\r\n--boundary_string--\r\n"
 
 
-def multipart(json_name: str, fields: dict, blob_name: str, data: bytes, filename: str = "file.bin"):
+def multipart(
+    json_name: str, fields: dict, blob_name: str, data: bytes, filename: str = "file.bin"
+):
     return {
         json_name: (None, json.dumps(fields), "application/json"),
         blob_name: (filename, data, "application/octet-stream"),
@@ -308,7 +341,12 @@ def multipart(json_name: str, fields: dict, blob_name: str, data: bytes, filenam
 @pytest.mark.parametrize(
     ("sobject", "json_name", "blob_field", "fields"),
     [
-        ("ContentVersion", "entity_content", "VersionData", {"PathOnClient": "a.bin", "Title": "A"}),
+        (
+            "ContentVersion",
+            "entity_content",
+            "VersionData",
+            {"PathOnClient": "a.bin", "Title": "A"},
+        ),
         ("Attachment", "entity_attachment", "Body", {"Name": "a.bin"}),
         ("Attachment", "whatever_name", "body", {"Name": "b.bin"}),
     ],
@@ -316,7 +354,9 @@ def multipart(json_name: str, fields: dict, blob_name: str, data: bytes, filenam
 def test_multipart_insert_and_blob_read_back(rest, sobject, json_name, blob_field, fields):
     if sobject == "Attachment":
         fields = {**fields, "ParentId": create_account(rest)}
-    response = rest.post(f"/sobjects/{sobject}", files=multipart(json_name, fields, blob_field, AWKWARD))
+    response = rest.post(
+        f"/sobjects/{sobject}", files=multipart(json_name, fields, blob_field, AWKWARD)
+    )
     assert response.status_code == 201, response.text
     record_id = response.json()["id"]
     canonical = "VersionData" if sobject == "ContentVersion" else "Body"
@@ -331,11 +371,13 @@ def test_multipart_insert_and_blob_read_back(rest, sobject, json_name, blob_fiel
 def test_multipart_update_replaces_the_blob(rest):
     parent = create_account(rest)
     created = rest.post(
-        "/sobjects/Attachment", files=multipart("entity_attachment", {"Name": "v1", "ParentId": parent}, "Body", b"one")
+        "/sobjects/Attachment",
+        files=multipart("entity_attachment", {"Name": "v1", "ParentId": parent}, "Body", b"one"),
     )
     record_id = created.json()["id"]
     updated = rest.patch(
-        f"/sobjects/Attachment/{record_id}", files=multipart("entity_attachment", {"Name": "v2"}, "Body", b"two")
+        f"/sobjects/Attachment/{record_id}",
+        files=multipart("entity_attachment", {"Name": "v2"}, "Body", b"two"),
     )
     assert updated.status_code == 204
     assert rest.get(f"/sobjects/Attachment/{record_id}/Body").content == b"two"
@@ -344,7 +386,8 @@ def test_multipart_update_replaces_the_blob(rest):
 
 def test_multipart_without_binary_part(rest):
     response = rest.post(
-        "/sobjects/ContentVersion", files={"entity_content": (None, '{"PathOnClient": "x"}', "application/json")}
+        "/sobjects/ContentVersion",
+        files={"entity_content": (None, '{"PathOnClient": "x"}', "application/json")},
     )
     assert response.status_code == 400
     error = response.json()[0]
@@ -353,9 +396,11 @@ def test_multipart_without_binary_part(rest):
 
 
 def test_multipart_with_bad_json_part(rest):
-    response = rest.post("/sobjects/ContentVersion", files=multipart("entity_content", {}, "VersionData", b"x") | {
-        "entity_content": (None, "{nope", "application/json")
-    })
+    response = rest.post(
+        "/sobjects/ContentVersion",
+        files=multipart("entity_content", {}, "VersionData", b"x")
+        | {"entity_content": (None, "{nope", "application/json")},
+    )
     assert response.status_code == 400
     assert response.json()[0]["errorCode"] == "JSON_PARSER_ERROR"
 
@@ -368,14 +413,17 @@ def test_base64_json_body_is_accepted(rest):
         json={"PathOnClient": "b64.txt", "VersionData": base64.b64encode(b"hello blob").decode()},
     )
     assert response.status_code == 201
-    assert rest.get(f"/sobjects/ContentVersion/{response.json()['id']}/VersionData").content == b"hello blob"
+    assert (
+        rest.get(f"/sobjects/ContentVersion/{response.json()['id']}/VersionData").content
+        == b"hello blob"
+    )
 
 
 def test_blob_of_unknown_record(rest):
     assert rest.get("/sobjects/Attachment/00P000000000001AAA/Body").status_code == 404
 
 
-# ---- deleted / updated ----------------------------------------------------------------------------
+# ---- deleted / updated ---------------------------------------------------------------------------
 
 
 def window(hours_back: float = 1, hours_ahead: float = 1) -> dict[str, str]:
@@ -427,3 +475,83 @@ def test_range_errors(rest, kind, params, code):
     response = rest.get(f"/sobjects/Account/{kind}", params=params)
     assert response.status_code == 400
     assert response.json()[0]["errorCode"] == code
+
+
+# ---- describe ---------------------------------------------------------------------------------------
+
+
+def test_describe_global(rest):
+    response = rest.get("/sobjects/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["encoding"] == "UTF-8"
+    assert body["maxBatchSize"] == 200
+    by_name = {entry["name"]: entry for entry in body["sobjects"]}
+    for name, prefix in (
+        ("Account", "001"),
+        ("Contact", "003"),
+        ("Lead", "00Q"),
+        ("ContentVersion", "068"),
+    ):
+        assert by_name[name]["keyPrefix"] == prefix
+    assert by_name["Account"]["urls"]["sobject"] == "/services/data/v58.0/sobjects/Account"
+    assert "Last-Modified" in response.headers
+
+
+def test_describe_global_if_modified_since(rest, org):
+    last_modified = rest.get("/sobjects").headers["Last-Modified"]
+    unchanged = rest.get("/sobjects", headers={"If-Modified-Since": last_modified})
+    assert unchanged.status_code == 304
+    assert unchanged.content == b""
+    assert (
+        rest.get(
+            "/sobjects", headers={"If-Modified-Since": "Tue, 23 Mar 2015 00:00:00 GMT"}
+        ).status_code
+        == 200
+    )
+    assert rest.get("/sobjects", headers={"If-Modified-Since": "garbage"}).status_code == 200
+    org.clock.advance(dt.timedelta(seconds=5))
+    try:
+        org.define_field("Contact", FieldDef("Shoe_Size__c", "double", precision=4, scale=1))
+        changed = rest.get("/sobjects", headers={"If-Modified-Since": last_modified})
+        assert changed.status_code == 200
+        describe = rest.get(
+            "/sobjects/Contact/describe", headers={"If-Modified-Since": last_modified}
+        )
+        assert describe.status_code == 200
+        assert "Shoe_Size__c" in {f["name"] for f in describe.json()["fields"]}
+    finally:
+        org.clock.reset()
+
+
+def test_basic_info(rest):
+    record_id = create_account(rest, Name="Most Recent")
+    body = rest.get("/sobjects/account").json()
+    assert body["objectDescribe"]["name"] == "Account"
+    assert body["objectDescribe"]["keyPrefix"] == "001"
+    assert body["recentItems"][0]["Id"] == record_id
+    assert body["recentItems"][0]["Name"] == "Most Recent"
+
+
+def test_describe(rest, org):
+    response = rest.get("/sobjects/contact/describe/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["name"] == "Contact"
+    fields = {f["name"]: f for f in body["fields"]}
+    assert fields["AccountId"]["type"] == "reference"
+    assert fields["AccountId"]["referenceTo"] == ["Account"]
+    assert fields["Id"]["type"] == "id"
+    assert body["urls"]["uiDetailTemplate"].startswith(org.instance_url)
+    last_modified = response.headers["Last-Modified"]
+    assert (
+        rest.get(
+            "/sobjects/Contact/describe", headers={"If-Modified-Since": last_modified}
+        ).status_code
+        == 304
+    )
+
+
+def test_describe_unknown_object(rest):
+    assert rest.get("/sobjects/Nope/describe").json() == NOT_FOUND
+    assert rest.get("/sobjects/Nope").json() == NOT_FOUND

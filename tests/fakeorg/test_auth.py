@@ -24,22 +24,32 @@ PARTNER = "urn:partner.soap.sforce.com"
 ENTERPRISE = "urn:enterprise.soap.sforce.com"
 
 
-# ---- OAuth password grant ------------------------------------------------------------------------------
+# ---- OAuth password grant ------------------------------------------------------------------------
 
 
 def test_password_grant_success(rest, org):
     response = rest.login()
     assert response.status_code == 200
     body = response.json()
-    assert list(body) == ["access_token", "instance_url", "id", "token_type", "issued_at", "signature"]
+    assert list(body) == [
+        "access_token",
+        "instance_url",
+        "id",
+        "token_type",
+        "issued_at",
+        "signature",
+    ]
     assert body["instance_url"] == org.instance_url
     assert body["token_type"] == "Bearer"
     assert re.fullmatch(r"\d{13}", body["issued_at"])
     assert abs(int(body["issued_at"]) / 1000 - time.time()) < 60
     org_id, user_id = body["id"].rsplit("/", 2)[1:]
     assert body["id"] == f"{org.login_url}/id/{org_id}/{user_id}"
-    assert org_id == org.org_id and is_valid_id(org_id) and org_id.startswith("00D")
-    assert is_valid_id(user_id) and user_id.startswith("005")
+    assert org_id == org.org_id
+    assert is_valid_id(org_id)
+    assert org_id.startswith("00D")
+    assert is_valid_id(user_id)
+    assert user_id.startswith("005")
     assert body["access_token"].startswith(org.org_id[:15] + "!")
     assert "refresh_token" not in body
 
@@ -57,7 +67,12 @@ def test_each_login_gets_a_new_working_token(rest):
     second = rest.login().json()["access_token"]
     assert first != second
     for token in (first, second):
-        assert rest.get("/limits", auth=False, headers={"Authorization": f"Bearer {token}"}).status_code == 200
+        assert (
+            rest.get(
+                "/limits", auth=False, headers={"Authorization": f"Bearer {token}"}
+            ).status_code
+            == 200
+        )
 
 
 def test_password_with_security_token_works(rest, org):
@@ -107,9 +122,7 @@ def test_password_plus_wrong_token_fails(rest, org):
 
 
 def test_untrusted_address_needs_the_security_token(org):
-    directory = Directory(
-        [UserCredentials("u@example.com", "005000000000001AAA", "pw", "TOKEN")]
-    )
+    directory = Directory([UserCredentials("u@example.com", "005000000000001AAA", "pw", "TOKEN")])
     assert directory.authenticate("u@example.com", "pw", trusted=True) is not None
     assert directory.authenticate("u@example.com", "pw", trusted=False) is None
     assert directory.authenticate("U@Example.com", "pwTOKEN", trusted=False) is not None
@@ -122,7 +135,7 @@ def test_token_endpoint_only_takes_post(rest, org):
     assert response.status_code == 405
 
 
-# ---- the 401 paths --------------------------------------------------------------------------------
+# ---- the 401 paths -------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -150,7 +163,9 @@ def test_revoked_token_is_401(rest):
     token = rest.login().json()["access_token"]
     headers = {"Authorization": f"Bearer {token}"}
     assert rest.get("/limits", auth=False, headers=headers).status_code == 200
-    assert rest.post("/services/oauth2/revoke", data={"token": token}, auth=False).status_code == 200
+    assert (
+        rest.post("/services/oauth2/revoke", data={"token": token}, auth=False).status_code == 200
+    )
     response = rest.get("/limits", auth=False, headers=headers)
     assert response.status_code == 401
     assert response.json() == INVALID_SESSION
@@ -164,7 +179,10 @@ def test_expired_sessions_are_401_and_new_logins_work(rest, org):
         assert response.status_code == 401
         assert response.json() == INVALID_SESSION
     fresh = rest.login().json()["access_token"]
-    assert rest.get("/limits", auth=False, headers={"Authorization": f"Bearer {fresh}"}).status_code == 200
+    assert (
+        rest.get("/limits", auth=False, headers={"Authorization": f"Bearer {fresh}"}).status_code
+        == 200
+    )
 
 
 def test_idle_session_times_out():
@@ -174,7 +192,7 @@ def test_idle_session_times_out():
     assert session.token not in repr(session)
 
 
-# ---- revoke ---------------------------------------------------------------------------------------
+# ---- revoke --------------------------------------------------------------------------------------
 
 
 def test_revoke_by_get(rest):
@@ -182,10 +200,15 @@ def test_revoke_by_get(rest):
     response = rest.get("/services/oauth2/revoke", params={"token": token}, auth=False)
     assert response.status_code == 200
     assert response.content == b""
-    assert rest.get("/limits", auth=False, headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert (
+        rest.get("/limits", auth=False, headers={"Authorization": f"Bearer {token}"}).status_code
+        == 401
+    )
 
 
-@pytest.mark.parametrize(("data", "error"), [({"token": "nope"}, "invalid_token"), ({}, "invalid_request")])
+@pytest.mark.parametrize(
+    ("data", "error"), [({"token": "nope"}, "invalid_token"), ({}, "invalid_request")]
+)
 def test_revoke_errors(rest, data, error):
     response = rest.post("/services/oauth2/revoke", data=data, auth=False)
     assert response.status_code == 400
@@ -194,8 +217,12 @@ def test_revoke_errors(rest, data, error):
 
 def test_revoking_twice_fails_the_second_time(rest):
     token = rest.login().json()["access_token"]
-    assert rest.post("/services/oauth2/revoke", data={"token": token}, auth=False).status_code == 200
-    assert rest.post("/services/oauth2/revoke", data={"token": token}, auth=False).status_code == 400
+    assert (
+        rest.post("/services/oauth2/revoke", data={"token": token}, auth=False).status_code == 200
+    )
+    assert (
+        rest.post("/services/oauth2/revoke", data={"token": token}, auth=False).status_code == 400
+    )
 
 
 def test_revoking_a_refresh_token_revokes_its_access_tokens(org):
@@ -209,12 +236,14 @@ def test_revoking_a_refresh_token_revokes_its_access_tokens(org):
     assert sessions.lookup_refresh_token(refresh.token) is None
 
 
-# ---- identity and userinfo -------------------------------------------------------------------------
+# ---- identity and userinfo -----------------------------------------------------------------------
 
 
 def test_identity_url(rest, org):
     login = rest.login().json()
-    response = rest.http.get(login["id"], headers=rest.auth, params={"version": "58.0"}, timeout=TIMEOUT)
+    response = rest.http.get(
+        login["id"], headers=rest.auth, params={"version": "58.0"}, timeout=TIMEOUT
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["id"] == login["id"]
@@ -271,11 +300,11 @@ def test_userinfo_bad_token(rest):
     assert response.text == "Bad_OAuth_Token"
 
 
-# ---- SOAP login -----------------------------------------------------------------------------------
+# ---- SOAP login ----------------------------------------------------------------------------------
 
 
 def soap_body(username: str, password: str, namespace: str, *, prefixed: bool) -> bytes:
-    """A login envelope built with lxml; ``prefixed`` binds the namespace to ``n1``, else default."""
+    """A login envelope built with lxml; ``prefixed`` binds the namespace to ``n1``."""
     envelope = etree.Element(f"{{{SOAPENV}}}Envelope", nsmap={"env": SOAPENV})
     body = etree.SubElement(envelope, f"{{{SOAPENV}}}Body")
     login = etree.SubElement(
@@ -314,8 +343,15 @@ def test_soap_login(rest, org, wsdl, namespace, prefixed, soap_action):
     result = root.find(f"{{{SOAPENV}}}Body/{{{namespace}}}loginResponse/{{{namespace}}}result")
     assert result is not None
     names = [etree.QName(child).localname for child in result]
-    assert names == ["metadataServerUrl", "passwordExpired", "sandbox", "serverUrl", "sessionId",
-                     "userId", "userInfo"]
+    assert names == [
+        "metadataServerUrl",
+        "passwordExpired",
+        "sandbox",
+        "serverUrl",
+        "sessionId",
+        "userId",
+        "userInfo",
+    ]
     info = [etree.QName(child).localname for child in result.find(f"{{{namespace}}}userInfo")]
     assert info[:3] == ["accessibilityMode", "currencySymbol", "orgAttachmentFileSizeLimit"]
     assert info[-4:] == ["userName", "userTimeZone", "userType", "userUiSkin"]
@@ -324,7 +360,12 @@ def test_soap_login(rest, org, wsdl, namespace, prefixed, soap_action):
     assert server_url.startswith(f"{org.instance_url}/services/Soap/{wsdl}/58.0/{org.org_id[:15]}")
     session_id = result.findtext(f"{{{namespace}}}sessionId")
     # A SOAP session id is an ordinary REST bearer token.
-    assert rest.get("/limits", auth=False, headers={"Authorization": f"Bearer {session_id}"}).status_code == 200
+    assert (
+        rest.get(
+            "/limits", auth=False, headers={"Authorization": f"Bearer {session_id}"}
+        ).status_code
+        == 200
+    )
 
 
 def test_soap_login_escapes_and_security_token(org):
@@ -346,26 +387,36 @@ def soap_fault(response, wsdl: str = "u") -> tuple[str, str]:
 @pytest.mark.parametrize("wsdl", ["u", "c"])
 def test_soap_login_failure_is_invalid_login_fault(org, wsdl):
     namespace = PARTNER if wsdl == "u" else ENTERPRISE
-    response = soap_login(org, wsdl, "58.0", soap_body(org.username, "wrong", namespace, prefixed=False))
+    response = soap_login(
+        org, wsdl, "58.0", soap_body(org.username, "wrong", namespace, prefixed=False)
+    )
     assert soap_fault(response, wsdl) == ("sf:INVALID_LOGIN", "INVALID_LOGIN")
     assert b"LoginFault" in response.content
 
 
 @pytest.mark.parametrize("version", ["65.0", "66.0"])
 def test_soap_login_is_gone_from_65(org, version):
-    response = soap_login(org, "u", version, soap_body(org.username, org.password, PARTNER, prefixed=True))
+    response = soap_login(
+        org, "u", version, soap_body(org.username, org.password, PARTNER, prefixed=True)
+    )
     assert soap_fault(response) == ("sf:UNSUPPORTED_API_VERSION", "UNSUPPORTED_API_VERSION")
 
 
 @pytest.mark.parametrize("version", ["30.0", "99.0"])
 def test_soap_login_unsupported_versions(org, version):
-    response = soap_login(org, "c", version, soap_body(org.username, org.password, ENTERPRISE, prefixed=True))
+    response = soap_login(
+        org, "c", version, soap_body(org.username, org.password, ENTERPRISE, prefixed=True)
+    )
     assert soap_fault(response, "c") == ("sf:UNSUPPORTED_API_VERSION", "UNSUPPORTED_API_VERSION")
 
 
 @pytest.mark.parametrize(
     "body",
-    [b"not xml", b"<a/>", b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>'],
+    [
+        b"not xml",
+        b"<a/>",
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>',
+    ],
 )
 def test_soap_login_rejects_garbage(org, body):
     response = soap_login(org, "u", "58.0", body)
@@ -375,7 +426,9 @@ def test_soap_login_rejects_garbage(org, body):
 
 
 def test_soap_other_operations_are_refused(org):
-    body = soap_body(org.username, org.password, PARTNER, prefixed=True).replace(b"login", b"logout")
+    body = soap_body(org.username, org.password, PARTNER, prefixed=True).replace(
+        b"login", b"logout"
+    )
     response = soap_login(org, "u", "58.0", body)
     assert soap_fault(response)[0] == "sf:INVALID_OPERATION"
 

@@ -15,8 +15,14 @@ pytestmark = pytest.mark.integration
 
 TIMEOUT = 10
 KEYS = {
-    "instance_url", "login_url", "username", "password", "security_token", "client_id",
-    "client_secret", "org_id",
+    "instance_url",
+    "login_url",
+    "username",
+    "password",
+    "security_token",
+    "client_id",
+    "client_secret",
+    "org_id",
 }
 
 

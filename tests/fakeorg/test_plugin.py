@@ -24,7 +24,9 @@ def test_importing_the_plugin_imports_no_optional_dependency():
         print(",".join(heavy))
         """
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""
 
@@ -45,14 +47,16 @@ def test_fake_org_fixture(pytester: pytest.Pytester):
         def test_it(fake_org):
             form = {"grant_type": "password", **{k: fake_org.credentials[k] for k in
                     ("client_id", "client_secret", "username", "password")}}
-            response = requests.post(fake_org.login_url + "/services/oauth2/token", data=form, timeout=10)
+            url = fake_org.login_url + "/services/oauth2/token"
+            response = requests.post(url, data=form, timeout=10)
             assert response.status_code == 200
             assert fake_org.ca_bundle is None
 
         @pytest.mark.fake_org(tls=True)
         def test_tls(fake_org):
             assert fake_org.instance_url.startswith("https://")
-            response = requests.get(fake_org.instance_url + "/services/data/", verify=fake_org.ca_bundle, timeout=10)
+            url = fake_org.instance_url + "/services/data/"
+            response = requests.get(url, verify=fake_org.ca_bundle, timeout=10)
             assert response.status_code == 200
 
         def test_writes_a_record(fake_org):

@@ -56,11 +56,11 @@ def split_responses(raw: bytes) -> list[tuple[str, dict[str, str], bytes]]:
     return responses
 
 
-# ---- versions and per-version resources ---------------------------------------------------------------
+# ---- versions and per-version resources ----------------------------------------------------------
 
 
 def test_versions_list_needs_no_auth_and_has_no_limit_header(org):
-    response = requests.get(org.instance_url + "/services/data/")
+    response = requests.get(org.instance_url + "/services/data/", timeout=10)
     assert response.status_code == 200
     assert "Sforce-Limit-Info" not in response.headers
     versions = response.json()
@@ -74,7 +74,7 @@ def test_versions_list_needs_no_auth_and_has_no_limit_header(org):
 
 
 def test_versions_list_without_trailing_slash(org):
-    assert requests.get(org.instance_url + "/services/data").status_code == 200
+    assert requests.get(org.instance_url + "/services/data", timeout=10).status_code == 200
 
 
 def test_resources_by_version(rest):
@@ -136,14 +136,15 @@ def test_version_without_dot_zero_is_not_a_route(rest):
     assert response.status_code == 404
 
 
-# ---- headers and framing ---------------------------------------------------------------------------
+# ---- headers and framing -------------------------------------------------------------------------
 
 
 def test_limit_info_counts_requests(rest):
     pattern = re.compile(r"api-usage=(\d+)/(\d+)")
     first = pattern.fullmatch(rest.get("/limits").headers["Sforce-Limit-Info"])
     second = pattern.fullmatch(rest.get("/limits").headers["Sforce-Limit-Info"])
-    assert first and second
+    assert first is not None
+    assert second is not None
     assert int(second.group(1)) == int(first.group(1)) + 1
     assert first.group(2) == second.group(2) == str(rest.org.state.api_limit)
 
@@ -193,7 +194,7 @@ def test_pretty_print_header(rest):
     assert json.loads(pretty.content).keys() == compact.json().keys()
 
 
-# ---- routing errors ----------------------------------------------------------------------------------
+# ---- routing errors ------------------------------------------------------------------------------
 
 
 def test_unknown_route_is_a_not_found_array(rest):
@@ -218,7 +219,7 @@ def test_trailing_slash_everywhere(rest):
     assert rest.get("/sobjects/Account/").status_code == rest.get("/sobjects/Account").status_code
 
 
-# ---- keep-alive and connections -----------------------------------------------------------------------
+# ---- keep-alive and connections ------------------------------------------------------------------
 
 
 def test_keep_alive_uses_one_connection(rest, org):
@@ -245,7 +246,8 @@ def test_unread_request_body_does_not_break_the_next_request(org):
     # A POST body sent to a route that never reads it (405), then a GET on the same connection.
     body = b'{"padding": "' + b"x" * 5000 + b'"}'
     payload = (
-        b"POST /services/data/v58.0/limits HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"POST /services/data/v58.0/limits HTTP/1.1\r\nHost: x\r\n"
+        b"Content-Type: application/json\r\n"
         b"Content-Length: "
         + str(len(body)).encode()
         + b"\r\n\r\n"
@@ -339,7 +341,7 @@ def test_bad_gzip_body_is_400(org):
     assert raw_exchange(org, payload).startswith(b"HTTP/1.1 400 ")
 
 
-# ---- the family framework ------------------------------------------------------------------------------
+# ---- the family framework ------------------------------------------------------------------------
 
 
 def _custom_family() -> Routes:
@@ -480,7 +482,7 @@ def test_application_is_a_wsgi_app(org):
     assert response.json[0]["version"] == "31.0"
 
 
-# ---- lifecycle ----------------------------------------------------------------------------------------
+# ---- lifecycle -----------------------------------------------------------------------------------
 
 
 def test_stop_closes_idle_keep_alive_connections_and_the_port():

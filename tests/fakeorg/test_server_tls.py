@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import ssl
 
 import pytest
@@ -27,7 +28,13 @@ def test_urls_and_credentials(tls_org):
     assert os.path.isfile(tls_org.ca_bundle)
     assert tls_org.credentials["verify"] == tls_org.ca_bundle
     assert set(tls_org.credentials) == {
-        "username", "password", "security_token", "client_id", "client_secret", "login_url", "verify"
+        "username",
+        "password",
+        "security_token",
+        "client_id",
+        "client_secret",
+        "login_url",
+        "verify",
     }
 
 
@@ -41,7 +48,10 @@ def test_verified_login_and_call(tls_org):
     }
     with requests.Session() as http:
         login = http.post(
-            tls_org.login_url + "/services/oauth2/token", data=form, verify=tls_org.ca_bundle, timeout=TIMEOUT
+            tls_org.login_url + "/services/oauth2/token",
+            data=form,
+            verify=tls_org.ca_bundle,
+            timeout=TIMEOUT,
         )
         assert login.status_code == 200
         assert login.json()["instance_url"].startswith("https://")
@@ -70,21 +80,24 @@ def test_failed_handshakes_do_not_break_the_server(tls_org):
     for _ in range(3):
         with pytest.raises(requests.exceptions.SSLError):
             requests.get(tls_org.instance_url + "/services/data/", verify=True, timeout=TIMEOUT)
-    ok = requests.get(tls_org.instance_url + "/services/data/", verify=tls_org.ca_bundle, timeout=TIMEOUT)
+    ok = requests.get(
+        tls_org.instance_url + "/services/data/", verify=tls_org.ca_bundle, timeout=TIMEOUT
+    )
     assert ok.status_code == 200
 
 
 def test_plain_http_to_the_tls_port_gets_nothing_useful(tls_org):
     with pytest.raises(requests.ConnectionError):
-        requests.get(tls_org.instance_url.replace("https", "http") + "/services/data/", timeout=TIMEOUT)
+        requests.get(
+            tls_org.instance_url.replace("https", "http") + "/services/data/", timeout=TIMEOUT
+        )
 
 
 def test_ssl_module_verifies_with_the_bundle(tls_org):
     context = ssl.create_default_context(cafile=tls_org.ca_bundle)
     host, port = tls_org.instance_url.split("//")[1].split(":")
-    import socket
-
-    with socket.create_connection((host, int(port)), timeout=TIMEOUT) as raw:
+    # Nested on purpose: parenthesized context managers need Python 3.10.
+    with socket.create_connection((host, int(port)), timeout=TIMEOUT) as raw:  # noqa: SIM117
         with context.wrap_socket(raw, server_hostname=host) as tls:
             assert tls.version() in ("TLSv1.2", "TLSv1.3")
 

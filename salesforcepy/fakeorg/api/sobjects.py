@@ -1,7 +1,7 @@
 """sObject resources under ``/services/data/vXX.X/sobjects``.
 
-=====================================================  ==============================================
-``GET /sobjects``                                      describe global (``If-Modified-Since`` -> 304)
+=====================================================  =============================================
+``GET /sobjects``                                      describe global (``If-Modified-Since``: 304)
 ``GET /sobjects/{SObject}``                            basic information and recent items
 ``POST /sobjects/{SObject}``                           create (JSON, or multipart with a blob)
 ``GET /sobjects/{SObject}/describe``                   describe (``If-Modified-Since`` -> 304)
@@ -11,7 +11,7 @@
 ``POST /sobjects/{SObject}/Id``                        create through the ``Id`` pseudo external id
 ``GET /sobjects/{SObject}/{id}/{blobField}``           blob bytes (``application/octet-stream``)
 ``GET|PATCH|DELETE /sobjects/{SObject}/{field}/{v}``   read, upsert or delete by external id
-=====================================================  ==============================================
+=====================================================  =============================================
 
 ``PATCH`` may be tunnelled as ``POST ?_HttpMethod=PATCH``. Upsert answers 201 on insert and, on
 update, 200 with ``created: false`` from v46.0 or 204 before; several matches give 300 with the
@@ -20,6 +20,7 @@ record URL paths.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email.utils
 import json
@@ -27,9 +28,10 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
+from .. import describe as describe_payloads
 from ..errors import MultipleMatches, SalesforceError, not_found
 from ..ids import normalize_id
-from ..schema import ObjectDef, format_datetime, parse_datetime, record_url, sql_ident
+from ..schema import ObjectDef, format_datetime, parse_datetime, record_url
 from . import DATA, Context, Routes, multipart_parts
 
 routes = Routes("sobjects")
@@ -40,7 +42,7 @@ UPDATED_WINDOW = dt.timedelta(days=30)
 MAX_REPLICATION_IDS = 600_000
 
 
-# ---- helpers ------------------------------------------------------------------------------------------
+# ---- helpers -------------------------------------------------------------------------------------
 
 
 def _object(ctx: Context) -> ObjectDef:
@@ -58,7 +60,9 @@ def _fields_param(ctx: Context) -> list[str] | None:
 
 
 def _http_date(value: dt.datetime) -> str:
-    return email.utils.format_datetime(value.astimezone(dt.timezone.utc).replace(microsecond=0), usegmt=True)
+    return email.utils.format_datetime(
+        value.astimezone(dt.timezone.utc).replace(microsecond=0), usegmt=True
+    )
 
 
 def _not_modified_since(ctx: Context, changed: dt.datetime) -> bool:
@@ -101,7 +105,9 @@ def record_fields(ctx: Context, obj: ObjectDef) -> dict[str, Any]:
     parts = multipart_parts(ctx.request)
     binaries = [p for p in parts if p.name.lower() in blob_fields]
     others = [p for p in parts if p.name.lower() not in blob_fields]
-    json_part = next((p for p in others if p.content_type and "json" in p.content_type.lower()), None)
+    json_part = next(
+        (p for p in others if p.content_type and "json" in p.content_type.lower()), None
+    )
     if json_part is None and others:
         json_part = others[0]
     if json_part is None:
@@ -109,7 +115,9 @@ def record_fields(ctx: Context, obj: ObjectDef) -> dict[str, Any]:
     try:
         fields = json.loads(json_part.data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
-        raise SalesforceError(400, "JSON_PARSER_ERROR", f"The JSON part is not valid JSON: {exc}") from None
+        raise SalesforceError(
+            400, "JSON_PARSER_ERROR", f"The JSON part is not valid JSON: {exc}"
+        ) from None
     if not isinstance(fields, dict):
         raise SalesforceError(400, "JSON_PARSER_ERROR", "The JSON part must be an object")
     if not binaries:
@@ -123,7 +131,9 @@ def record_fields(ctx: Context, obj: ObjectDef) -> dict[str, Any]:
     return fields
 
 
-def _created(ctx: Context, obj: ObjectDef, record_id: str, extra: dict[str, Any] | None = None) -> Response:
+def _created(
+    ctx: Context, obj: ObjectDef, record_id: str, extra: dict[str, Any] | None = None
+) -> Response:
     body: dict[str, Any] = {"id": record_id, "success": True, "errors": []}
     if extra:
         body.update(extra)
@@ -135,10 +145,8 @@ def _record_response(ctx: Context, record: dict[str, Any]) -> Response:
     headers = {}
     modified = record.get("LastModifiedDate")
     if isinstance(modified, str):
-        try:
+        with contextlib.suppress(ValueError):
             headers["Last-Modified"] = _http_date(parse_datetime(modified))
-        except ValueError:
-            pass
     return ctx.json(record, headers=headers)
 
 
@@ -148,8 +156,10 @@ def _create(ctx: Context, obj: ObjectDef) -> Response:
     return _created(ctx, obj, record_id)
 
 
-def _window(ctx: Context, back: dt.timedelta) -> tuple[dt.datetime, dt.datetime, dt.datetime, dt.datetime]:
-    """Parse ``start``/``end`` (truncated to the minute) and check them against the look-back window.
+def _window(
+    ctx: Context, back: dt.timedelta
+) -> tuple[dt.datetime, dt.datetime, dt.datetime, dt.datetime]:
+    """Parse ``start``/``end`` (truncated to the minute); check them against the look-back window.
 
     Returns ``(start, end, earliest available, latest covered)``.
     """
@@ -168,7 +178,9 @@ def _window(ctx: Context, back: dt.timedelta) -> tuple[dt.datetime, dt.datetime,
     earliest = now - back
     start, end = values["start"], values["end"]
     if start > end:
-        raise SalesforceError(400, "INVALID_REPLICATION_DATE", "The start date must be before the end date")
+        raise SalesforceError(
+            400, "INVALID_REPLICATION_DATE", "The start date must be before the end date"
+        )
     if start < earliest:
         raise SalesforceError(
             400,
@@ -184,28 +196,7 @@ def _updated_result_check(count: int) -> None:
         raise SalesforceError(400, "EXCEEDED_ID_LIMIT", "More than 600,000 ids match the window")
 
 
-# ---- describe ---------------------------------------------------------------------------------------
-
-
-def _describe_global(ctx: Context) -> dict[str, Any]:
-    from .. import describe
-
-    result: dict[str, Any] = describe.describe_global(ctx.store, api_version=ctx.api_version)
-    return result
-
-
-def _describe_object(ctx: Context, obj: ObjectDef) -> dict[str, Any]:
-    from .. import describe
-
-    result: dict[str, Any] = describe.describe_sobject(ctx.store, obj.name, api_version=ctx.api_version)
-    return result
-
-
-def _object_summary(ctx: Context, obj: ObjectDef) -> dict[str, Any]:
-    from .. import describe
-
-    result: dict[str, Any] = describe.global_entry(ctx.store, obj.name, api_version=ctx.api_version)
-    return result
+# ---- describe and basic info ---------------------------------------------------------------------
 
 
 @routes.route(SOBJECTS)
@@ -214,7 +205,8 @@ def describe_global(ctx: Context) -> Response:
     changed = _metadata_changed(ctx)
     if _not_modified_since(ctx, changed):
         return ctx.empty(304)
-    return ctx.json(_describe_global(ctx), headers={"Last-Modified": _http_date(changed)})
+    body = describe_payloads.describe_global(ctx.store, ctx.api_version)
+    return ctx.json(body, headers={"Last-Modified": _http_date(changed)})
 
 
 @routes.route(SOBJECTS + "/<sobject>", methods=["GET", "POST"])
@@ -223,27 +215,7 @@ def sobject(ctx: Context) -> Response:
     obj = _object(ctx)
     if ctx.request.method == "POST":
         return _create(ctx, obj)
-    return ctx.json({"objectDescribe": _object_summary(ctx, obj), "recentItems": _recent_items(ctx, obj)})
-
-
-def _recent_items(ctx: Context, obj: ObjectDef, limit: int = 10) -> list[dict[str, Any]]:
-    name_field = obj.name_field
-    columns = ['"Id"'] + ([sql_ident(name_field.name)] if name_field is not None else [])
-    rows = ctx.store.execute(
-        f"SELECT {', '.join(columns)} FROM {sql_ident(obj.name)} WHERE \"IsDeleted\" = 0 "
-        f'ORDER BY "LastModifiedDate" DESC, "Id" DESC LIMIT ?',
-        (limit,),
-    )
-    items = []
-    for row in rows:
-        item: dict[str, Any] = {
-            "attributes": {"type": obj.name, "url": record_url(obj.name, row[0], ctx.api_version)},
-            "Id": row[0],
-        }
-        if name_field is not None:
-            item[name_field.name] = row[1]
-        items.append(item)
-    return items
+    return ctx.json(describe_payloads.basic_info(ctx.store, obj.name, ctx.api_version))
 
 
 @routes.route(SOBJECTS + "/<sobject>/describe")
@@ -253,7 +225,10 @@ def describe(ctx: Context) -> Response:
     changed = _metadata_changed(ctx)
     if _not_modified_since(ctx, changed):
         return ctx.empty(304)
-    return ctx.json(_describe_object(ctx, obj), headers={"Last-Modified": _http_date(changed)})
+    body = describe_payloads.describe_sobject(
+        ctx.store, obj.name, ctx.api_version, instance_url=ctx.org.instance_url
+    )
+    return ctx.json(body, headers={"Last-Modified": _http_date(changed)})
 
 
 @routes.route(SOBJECTS + "/<sobject>/deleted")
@@ -293,7 +268,9 @@ def record(ctx: Context) -> Response:
     if method == "POST":
         if record_id.lower() != "id":
             raise SalesforceError(
-                405, "METHOD_NOT_ALLOWED", "HTTP Method 'POST' not allowed. Allowed are GET,HEAD,PATCH,DELETE"
+                405,
+                "METHOD_NOT_ALLOWED",
+                "HTTP Method 'POST' not allowed. Allowed are GET,HEAD,PATCH,DELETE",
             )
         return _create(ctx, obj)
     if method in ("GET", "HEAD"):
@@ -359,7 +336,9 @@ def _upsert(ctx: Context, obj: ObjectDef, key: str, value: str) -> Response:
         if fields[name] is not None and str(fields[name]) == value:
             del fields[name]
     new_style = ctx.version_at_least(46.0)
-    update_only = ctx.version_at_least(61.0) and ctx.request.args.get("updateOnly", "").lower() == "true"
+    update_only = (
+        ctx.version_at_least(61.0) and ctx.request.args.get("updateOnly", "").lower() == "true"
+    )
     if update_only:
         record_id = _single_match(ctx, obj, key, value)
         ctx.store.update(obj.name, record_id, fields, user_id=ctx.user_id)
