@@ -25,7 +25,7 @@ def org():
         yield running
 
 
-# ---- paging -------------------------------------------------------------------------------------------
+# ---- paging --------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("batch", "pages"), [(200, 25), (2000, 3), (None, 3), (500, 10)])
@@ -154,7 +154,10 @@ def test_child_rows_count_towards_the_batch(rest, org):
             account_ids.append(account_id)
             for j in range(150):
                 store.create("Contact", {"LastName": f"Child {i}-{j}", "AccountId": account_id})
-    soql = "SELECT Name, (SELECT LastName FROM Contacts) FROM Account WHERE Name LIKE 'Parent %' ORDER BY Name"
+    soql = (
+        "SELECT Name, (SELECT LastName FROM Contacts) FROM Account "
+        "WHERE Name LIKE 'Parent %' ORDER BY Name"
+    )
     records, bodies = rest.query_all_pages(soql, headers={"Sforce-Query-Options": "batchSize=200"})
     # 151 rows per account: one account per page fits a 200-row batch, two do not.
     assert [len(b["records"]) for b in bodies] == [1, 1, 1]
@@ -162,7 +165,7 @@ def test_child_rows_count_towards_the_batch(rest, org):
     assert all(r["Contacts"]["totalSize"] == 150 for r in records)
 
 
-# ---- small results, errors, queryAll ------------------------------------------------------------------
+# ---- small results, errors, queryAll -------------------------------------------------------------
 
 
 def test_small_result_is_one_page(rest):
@@ -217,7 +220,7 @@ def test_query_all_includes_deleted(rest):
     created = rest.post("/sobjects/Lead", json={"LastName": "Gone Soon", "Company": "Deleted Co"})
     lead_id = created.json()["id"]
     assert rest.delete(f"/sobjects/Lead/{lead_id}").status_code == 204
-    soql = f"SELECT Id, IsDeleted FROM Lead WHERE Id = '{lead_id}'"
+    soql = f"SELECT Id, IsDeleted FROM Lead WHERE Id = '{lead_id}'"  # noqa: S608 - an id we made
     assert rest.get("/query", params={"q": soql}).json()["totalSize"] == 0
     everything = rest.get("/queryAll", params={"q": soql}).json()
     assert everything["totalSize"] == 1
@@ -243,7 +246,7 @@ def test_query_more_after_session_expiry_is_401(rest, org):
     assert rest.get(first["nextRecordsUrl"]).status_code == 200
 
 
-# ---- search ---------------------------------------------------------------------------------------------
+# ---- search --------------------------------------------------------------------------------------
 
 
 def test_search_wrapper_from_v36(rest):

@@ -477,7 +477,7 @@ def test_range_errors(rest, kind, params, code):
     assert response.json()[0]["errorCode"] == code
 
 
-# ---- describe ---------------------------------------------------------------------------------------
+# ---- describe ------------------------------------------------------------------------------------
 
 
 def test_describe_global(rest):
