@@ -27,6 +27,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--tls", action="store_true", help="serve HTTPS with a throwaway CA")
     parser.add_argument("--db", metavar="PATH", help="SQLite database file (default: in memory)")
     parser.add_argument("--seed", choices=["demo"], help="load a dataset into a new database")
+    parser.add_argument(
+        "--gzip", action="store_true", help="gzip responses for clients that accept it"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log requests to stderr")
     return parser
 
@@ -51,7 +54,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
 
-    org = FakeOrg(tls=args.tls, db=args.db, seed=args.seed, host=args.host, port=args.port)
+    org = FakeOrg(
+        tls=args.tls,
+        db=args.db,
+        seed=args.seed,
+        host=args.host,
+        port=args.port,
+        compress=args.gzip,
+    )
     try:
         org.start()
     except OSError as exc:

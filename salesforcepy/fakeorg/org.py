@@ -122,6 +122,8 @@ class OrgState:
         self.latest_version = max(self.versions, key=float)
         self.api_limit = api_limit
         self.enforce_api_limit = False
+        # gzip response bodies of 1 KiB or more for clients that send Accept-Encoding: gzip.
+        self.compress_responses = False
         self._api_used = 0
         self._api_lock = threading.Lock()
         self.instance_url = ""
@@ -253,6 +255,8 @@ class FakeOrg:
         port: port to bind; 0 picks a free one.
         versions: the API versions to serve (default 31.0 to 66.0).
         families: the API families (``Routes``) to serve; default: every module of ``fakeorg.api``.
+        compress: gzip responses of 1 KiB or more for clients that accept it (as Salesforce
+            does; off by default because benchmarks should not pay for it).
     """
 
     def __init__(
@@ -265,6 +269,7 @@ class FakeOrg:
         port: int = 0,
         versions: Sequence[str] | None = None,
         families: Iterable[Routes] | None = None,
+        compress: bool = False,
     ) -> None:
         if seed is not None and seed != "demo" and not callable(seed):
             raise ValueError(f"unknown seed {seed!r}: use 'demo' or a callable taking the store")
@@ -276,6 +281,7 @@ class FakeOrg:
         self.clock = OrgClock()
         self._versions = versions
         self._families = families
+        self._compress = compress
         self._state: OrgState | None = None
         self._server: HttpServer | None = None
         self._thread: threading.Thread | None = None
@@ -304,6 +310,7 @@ class FakeOrg:
                 self.seed(store)
             stats = Stats()
             state = OrgState(store, stats=stats, versions=self._versions, clock=self.clock)
+            state.compress_responses = self._compress
             app = Application(state, self._families)
             ssl_context = None
             if self.tls:

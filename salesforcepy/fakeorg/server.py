@@ -256,6 +256,21 @@ class Application:
             return error.to_response(inner)
 
 
+def _maybe_gzip(response: Response, environ: Mapping[str, Any]) -> None:
+    """Compress a response body of 1 KiB or more when the client accepts gzip."""
+    if (
+        "gzip" not in environ.get("HTTP_ACCEPT_ENCODING", "")
+        or "Content-Encoding" in response.headers
+    ):
+        return
+    body = response.get_data()
+    if len(body) < 1024:
+        return
+    response.set_data(gzip.compress(body, compresslevel=1))
+    response.headers["Content-Encoding"] = "gzip"
+    response.headers["Vary"] = "Accept-Encoding"
+
+
 # ---- HTTP/1.1 server -----------------------------------------------------------------------------
 
 _REASONS = {status.value: status.phrase for status in HTTPStatus}
@@ -412,7 +427,14 @@ class HttpServer(socketserver.TCPServer):
             logger.exception("unhandled error while answering a request")
             response = Response(b"", status=500)
             keep_alive = False
+        if self.app.org.compress_responses:
+            _maybe_gzip(response, environ)
         self._write_response(conn, response, keep_alive, is_head)
+        if logger.isEnabledFor(logging.INFO):
+            # The path only: query strings can carry tokens (revoke, userinfo).
+            logger.info(
+                "%s %s %d", environ["REQUEST_METHOD"], environ["PATH_INFO"], response.status_code
+            )
         return keep_alive
 
     def _read_request(

@@ -505,3 +505,64 @@ def test_state_is_unavailable_before_start():
 def test_unknown_seed_is_refused():
     with pytest.raises(ValueError, match="unknown seed"):
         FakeOrg(seed="nope")
+
+
+# ---- options ---------------------------------------------------------------------------------
+
+
+def test_gzip_responses_when_enabled():
+    with FakeOrg(compress=True) as running:
+        url = running.instance_url + "/services/data/"
+        compressed = requests.get(url, headers={"Accept-Encoding": "gzip"}, timeout=10)
+        assert compressed.headers["Content-Encoding"] == "gzip"
+        assert int(compressed.headers["Content-Length"]) < len(compressed.content)
+        assert compressed.json()[0]["version"] == "31.0"
+        plain = requests.get(url, headers={"Accept-Encoding": "identity"}, timeout=10)
+        assert "Content-Encoding" not in plain.headers
+        assert plain.json() == compressed.json()
+
+
+def test_no_gzip_by_default(org):
+    response = requests.get(
+        org.instance_url + "/services/data/", headers={"Accept-Encoding": "gzip"}, timeout=10
+    )
+    assert "Content-Encoding" not in response.headers
+
+
+def test_request_log_has_no_query_string(rest, caplog):
+    caplog.set_level("INFO", logger="salesforcepy.fakeorg.server")
+    token = rest.login().json()["access_token"]
+    rest.get("/services/oauth2/revoke", params={"token": token}, auth=False)
+    assert "GET /services/oauth2/revoke 200" in caplog.text
+    assert token not in caplog.text
+
+
+def test_ipv6_loopback():
+    with FakeOrg(host="::1") as running:
+        assert running.instance_url.startswith("http://[::1]:")
+        assert requests.get(running.instance_url + "/services/data/", timeout=10).status_code == 200
+
+
+def test_demo_seed_and_custom_objects():
+    from salesforcepy.fakeorg.schema import FieldDef
+
+    with FakeOrg(seed="demo") as running:
+        from conftest import Rest
+
+        rest = Rest(running)
+        total = rest.get("/query", params={"q": "SELECT COUNT() FROM Account"}).json()["totalSize"]
+        assert total >= 100
+        upsert = rest.patch(
+            "/sobjects/Account/External_Id__c/NEW-1", json={"Name": "Seeded Upsert"}
+        )
+        assert upsert.status_code == 201
+        running.define_object(
+            "Invoice__c", [FieldDef("Amount__c", "currency", precision=18, scale=2)]
+        )
+        created = rest.post("/sobjects/invoice__c", json={"Name": "INV-1", "amount__c": 12.5})
+        assert created.status_code == 201
+        assert created.json()["id"].startswith("a0")
+        record = rest.get(f"/sobjects/Invoice__c/{created.json()['id']}").json()
+        assert record["Amount__c"] == 12.5
+        described = rest.get("/sobjects/Invoice__c/describe").json()
+        assert described["custom"] is True
