@@ -245,6 +245,16 @@ def test_upsert_status_by_version(rest, version, update_status):
         assert updated.content == b""
 
 
+def test_external_id_with_encoded_slash(rest):
+    key = unique("a/b")
+    inserted = rest.patch(
+        f"/sobjects/Account/External_Id__c/{key.replace('/', '%2F')}", json={"Name": "S"}
+    )
+    assert inserted.status_code == 201
+    record = rest.get(f"/sobjects/Account/{inserted.json()['id']}").json()
+    assert record["External_Id__c"] == key
+
+
 def test_upsert_tolerates_the_key_in_the_body(rest):
     key = unique("ext")
     response = rest.patch(
@@ -285,6 +295,7 @@ def test_get_and_delete_by_external_id(rest):
     record = rest.get(f"/sobjects/Account/External_Id__c/{key}", params={"fields": "Name"})
     assert record.status_code == 200
     assert record.json()["attributes"]["url"].endswith(record_id)
+    assert rest.get(f"/sobjects/Account/External_Id__c/{key}/").json()["Id"] == record_id
     assert rest.delete(f"/sobjects/Account/External_Id__c/{key}").status_code == 204
     assert rest.get(f"/sobjects/Account/External_Id__c/{key}").json() == NOT_FOUND
 
@@ -364,6 +375,7 @@ def test_multipart_insert_and_blob_read_back(rest, sobject, json_name, blob_fiel
     assert record[canonical] == f"/services/data/v58.0/sobjects/{sobject}/{record_id}/{canonical}"
     blob = rest.get(record[canonical])
     assert blob.status_code == 200
+    assert rest.get(record[canonical] + "/").content == AWKWARD
     assert blob.headers["Content-Type"] == "application/octet-stream"
     assert blob.content == AWKWARD
 

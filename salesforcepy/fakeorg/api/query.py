@@ -31,7 +31,7 @@ DEFAULT_BATCH = 2000
 MIN_BATCH = 200
 MAX_BATCH = 2000
 CURSOR_TTL = 15 * 60.0
-MAX_CURSORS = 2000
+MAX_CURSORS = 200
 
 _BATCH_RE = re.compile(r"batchSize\s*=\s*(\d+)", re.IGNORECASE)
 _LOCATOR_RE = re.compile(r"(01g[0-9A-Za-z]{15})-(\d+)")

@@ -308,7 +308,9 @@ def _single_match(ctx: Context, obj: ObjectDef, field: str, value: str) -> str:
 def by_external_id(ctx: Context) -> Response:
     """GET|PATCH|DELETE /services/data/vXX.X/sobjects/{SObject}/{field}/{value} (and blob reads)"""
     obj = _object(ctx)
-    key, value = ctx.args["key"], ctx.args["value"]
+    key = ctx.args["key"]
+    # The value may hold (decoded) slashes; a trailing one is the optional trailing slash.
+    value = ctx.args["value"][:-1] if ctx.args["value"].endswith("/") else ctx.args["value"]
     method = ctx.request.method
     if method == "POST":  # tunnelled: only PATCH gets here
         method = "PATCH"
