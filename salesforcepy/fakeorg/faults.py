@@ -4,8 +4,8 @@ A :class:`Fault` matches requests by a regular expression searched in the URL pa
 the method) and fires ``times`` times. It has a *phase* — before the operation is applied, or after
 (``after_commit``: the store has changed, the client just doesn't hear about it) — and a chain of
 *effects* applied in order at that phase. Each effect takes the response so far (``None`` before the
-operation) and returns the response to continue with (``None``: carry on with the real operation),
-or raises :class:`DropConnection` to make the server hang up.
+operation) and the org's *stopping* event, and returns the response to continue with (``None``:
+carry on with the real operation), or raises :class:`DropConnection` to make the server hang up.
 
 Adding a fault kind means writing an :class:`Effect` subclass and a keyword for it in
 :meth:`Fault.build` (and the JSON control interface, which passes keywords straight through).
@@ -16,7 +16,6 @@ from __future__ import annotations
 import itertools
 import re
 import threading
-import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -69,7 +68,8 @@ class Effect:
 
     decorates = False
 
-    def apply(self, response: Response | None) -> Response | None:
+    def apply(self, response: Response | None, stopping: threading.Event) -> Response | None:
+        """Do the effect; ``stopping`` is set when the org shuts down (end waits early)."""
         raise NotImplementedError
 
     def describe(self) -> dict[str, Any]:
@@ -78,12 +78,13 @@ class Effect:
 
 @attrs.frozen
 class Delay(Effect):
-    """Sleep, then carry on (a slow response)."""
+    """Sleep, then carry on (a slow response). A shutdown cuts the sleep short and hangs up."""
 
     seconds: float
 
-    def apply(self, response: Response | None) -> Response | None:
-        time.sleep(self.seconds)
+    def apply(self, response: Response | None, stopping: threading.Event) -> Response | None:
+        if stopping.wait(self.seconds):
+            raise DropConnection()
         return response
 
     def describe(self) -> dict[str, Any]:
@@ -99,7 +100,7 @@ class ErrorResponse(Effect):
     message: str
     headers: tuple[tuple[str, str], ...] = ()
 
-    def apply(self, response: Response | None) -> Response | None:
+    def apply(self, response: Response | None, stopping: threading.Event) -> Response | None:
         from .api import json_response
 
         body = [{"message": self.message, "errorCode": self.error_code}]
@@ -116,7 +117,7 @@ class AddHeaders(Effect):
     headers: tuple[tuple[str, str], ...]
     decorates = True
 
-    def apply(self, response: Response | None) -> Response | None:
+    def apply(self, response: Response | None, stopping: threading.Event) -> Response | None:
         if response is not None:
             for name, value in self.headers:
                 response.headers[name] = value
@@ -130,7 +131,7 @@ class AddHeaders(Effect):
 class Reset(Effect):
     """Drop the connection (TCP reset) without answering."""
 
-    def apply(self, response: Response | None) -> Response | None:
+    def apply(self, response: Response | None, stopping: threading.Event) -> Response | None:
         raise DropConnection()
 
     def describe(self) -> dict[str, Any]:
@@ -145,7 +146,7 @@ class Truncate(Effect):
 
     keep: float = 0.5
 
-    def apply(self, response: Response | None) -> Response | None:
+    def apply(self, response: Response | None, stopping: threading.Event) -> Response | None:
         if response is None:
             from .api import json_response
 
@@ -246,20 +247,20 @@ class Fault:
     def matches(self, method: str, path: str) -> bool:
         return (self.method is None or self.method == method) and self.path.search(path) is not None
 
-    def before(self) -> Response | None:
+    def before(self, stopping: threading.Event) -> Response | None:
         """Run the effects due before the operation; a response ends the request early."""
         response = None
         if not self.after_commit:
             for effect in self.effects:
                 if not effect.decorates:
-                    response = effect.apply(response)
+                    response = effect.apply(response, stopping)
         return response
 
-    def after(self, response: Response) -> Response:
+    def after(self, response: Response, stopping: threading.Event) -> Response:
         """Run the effects due after the operation on its response."""
         for effect in self.effects:
             if self.after_commit or effect.decorates:
-                response = effect.apply(response) or response
+                response = effect.apply(response, stopping) or response
         return response
 
     def describe(self) -> dict[str, Any]:
@@ -283,6 +284,8 @@ class FaultSet:
         self._faults: list[Fault] = []
         self._lock = threading.Lock()
         self.fired = 0
+        # Set when the org stops, so that injected delays end at once.
+        self.stopping = threading.Event()
 
     def add(self, fault: Fault) -> Fault:
         with self._lock:

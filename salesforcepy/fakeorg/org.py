@@ -346,6 +346,7 @@ class FakeOrg:
         server, state = self._server, self._state
         if server is None or state is None:
             return
+        state.faults.stopping.set()
         server.stop()
         if self._thread is not None:
             self._thread.join(5)

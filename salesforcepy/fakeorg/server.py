@@ -176,12 +176,12 @@ class Application:
         fault = org.faults.take(method, path) if spec.faults else None
         if fault is not None:
             logger.info("fault %s fires on %s %s", fault.id, method, path)
-            early = fault.before()
+            early = fault.before(org.faults.stopping)
             if early is not None:
                 return self._finish(ctx, early, spec.api_usage)
         response = self._run(ctx, spec)
         if fault is not None:
-            response = fault.after(response)
+            response = fault.after(response, org.faults.stopping)
         return self._finish(ctx, response, spec.api_usage)
 
     def _run(self, ctx: Context, spec: RouteSpec) -> Response:
@@ -291,6 +291,13 @@ class _DateCache:
         return self._value
 
 
+# What happens to a connection after a request.
+KEEP = "keep"  # wait for the next request
+CLOSE = "close"  # close gracefully
+EOF = "eof"  # the client closed
+DROPPED = "dropped"  # a fault reset it or sent a partial response
+
+
 class BadRequest(Exception):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
@@ -390,8 +397,11 @@ class HttpServer(socketserver.TCPServer):
                 conn = self.ssl_context.wrap_socket(sock, server_side=True)
             rfile = conn.makefile("rb", buffering=65536)
             try:
-                while not self._closing and self._serve_one(conn, rfile, client_address, conn_id):
-                    pass
+                outcome = KEEP
+                while outcome == KEEP and not self._closing:
+                    outcome = self._serve_one(conn, rfile, client_address, conn_id)
+                if outcome == CLOSE:
+                    self._lingering_close(conn, rfile)
             finally:
                 rfile.close()
         except (OSError, ssl.SSLError, ValueError):
@@ -403,26 +413,40 @@ class HttpServer(socketserver.TCPServer):
                 self._connections.discard(sock)
                 self._threads.discard(threading.current_thread())
 
-    def _serve_one(
-        self, conn: socket.socket, rfile: Any, client_address: Any, conn_id: int
-    ) -> bool:
+    def _lingering_close(self, conn: socket.socket, rfile: Any) -> None:
+        """Send FIN, then read what the client still sends for a moment before closing.
+
+        Closing a socket with unread input makes the kernel answer with a reset, which can destroy
+        the response the client has not read yet (say a 413 sent while the body still arrives).
+        """
+        conn.shutdown(socket.SHUT_WR)
+        conn.settimeout(1.0)
+        drained = 0
+        while drained < MAX_LINE * 16:
+            data = rfile.read1(MAX_LINE)
+            if not data:
+                break
+            drained += len(data)
+
+    def _serve_one(self, conn: socket.socket, rfile: Any, client_address: Any, conn_id: int) -> str:
+        """Read and answer one request; returns what to do with the connection next."""
         line = rfile.readline(MAX_LINE + 1)
         if not line:
-            return False
+            return EOF
         if line in (b"\r\n", b"\n"):
-            return True  # tolerate stray blank lines between requests
+            return KEEP  # tolerate stray blank lines between requests
         try:
             environ, keep_alive, is_head = self._read_request(
                 conn, rfile, line, client_address, conn_id
             )
         except BadRequest as exc:
             self._send_simple(conn, exc.status, str(exc))
-            return False
+            return CLOSE
         try:
             response = self.app.handle(environ)
         except DropConnection as drop:
             self._drop(conn, drop, environ)
-            return False
+            return DROPPED
         except Exception:
             logger.exception("unhandled error while answering a request")
             response = Response(b"", status=500)
@@ -435,7 +459,7 @@ class HttpServer(socketserver.TCPServer):
             logger.info(
                 "%s %s %d", environ["REQUEST_METHOD"], environ["PATH_INFO"], response.status_code
             )
-        return keep_alive
+        return KEEP if keep_alive else CLOSE
 
     def _read_request(
         self, conn: socket.socket, rfile: Any, line: bytes, client_address: Any, conn_id: int
