@@ -307,6 +307,14 @@ def test_malformed_requests_get_an_error_and_a_close(org, payload, status):
     assert b"Connection: close" in raw
 
 
+def test_early_error_reaches_a_client_that_is_still_sending(org):
+    # The server refuses the body from its headers (413) while the client keeps sending: the
+    # answer must arrive intact rather than be destroyed by a reset.
+    head = b"POST /services/oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Length: 900000000\r\n\r\n"
+    raw = raw_exchange(org, head + b"x" * 200_000)
+    assert raw.startswith(b"HTTP/1.1 413 ")
+
+
 def test_chunked_request_body(rest):
     # A generator body makes requests send Transfer-Encoding: chunked; the control interface
     # answers with what it understood.
@@ -494,6 +502,31 @@ def test_stop_closes_idle_keep_alive_connections_and_the_port():
     with pytest.raises(requests.ConnectionError):
         http.get(url + "/services/data/", timeout=2)
     http.close()
+
+
+def test_stop_during_an_injected_delay_hangs_up():
+    import threading
+
+    outcome = {}
+
+    def call(url: str) -> None:
+        try:
+            outcome["status"] = requests.get(url, timeout=60).status_code
+        except requests.ConnectionError as exc:
+            outcome["error"] = exc
+
+    running = FakeOrg().start()
+    try:
+        running.inject_fault(path="/services/data", delay=30)
+        caller = threading.Thread(target=call, args=(running.instance_url + "/services/data/",))
+        caller.start()
+        while running.stats()["faults_fired"] == 0:
+            threading.Event().wait(0.01)
+    finally:
+        running.stop()
+    caller.join(60)
+    assert "error" in outcome
+    assert "status" not in outcome
 
 
 def test_state_is_unavailable_before_start():
