@@ -45,7 +45,15 @@ How to add an API family (Bulk, composite, approvals, Chatter, Wave, Apex, a new
    ``ctx.org.store`` is the SQLite store, ``ctx.session.user_id`` the caller.
 6. New OAuth grants register a handler in :mod:`.oauth` (``@oauth.grant("refresh_token")``)
    from their own module; the token endpoint dispatches on ``grant_type`` / ``response_type``.
-7. Tests: ``tests/fakeorg/test_api_<family>.py``, over a real socket against ``FakeOrg``.
+7. Helpers: :func:`multipart_parts` splits a ``multipart/form-data`` body into raw parts;
+   ``ctx.subrequest(method, path, json_body=...)`` runs another route in-process as the same user
+   (composite); ``MultipleMatches`` renders as the 300 array of record URLs.
+8. Rule order does not matter: werkzeug prefers static segments to converters, so
+   ``/sobjects/<sobject>/describe/layouts`` added by a new module wins over the generic
+   ``/sobjects/<sobject>/<key>/<path:value>``. Any path segment may use the ``version`` converter
+   (``/services/async/<version:version>/job`` for Bulk 1.0).
+9. Tests: ``tests/fakeorg/test_api_<family>.py``, over a real socket against ``FakeOrg`` (the
+   ``org`` and ``rest`` fixtures of ``tests/fakeorg/conftest.py``).
 
 Endpoint names in ``FakeOrg.stats()`` are ``"<family>.<handler function>"``.
 """
