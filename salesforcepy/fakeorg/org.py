@@ -500,6 +500,30 @@ class FakeOrg:
         """Zero the request and connection counters."""
         self.state.stats_counter.reset()
 
+    def add_user(
+        self,
+        username: str,
+        *,
+        last_name: str,
+        password: str | None = None,
+        security_token: str | None = None,
+        **fields: Any,
+    ) -> UserCredentials:
+        """Create an active user (``Store.add_user``) who can log in; returns their credentials.
+
+        ``password`` and ``security_token`` are generated when not given; ``fields`` go to the
+        store (``first_name``, ``email``, ``profile`` or User field values).
+        """
+        user_id = self.store.add_user(username, last_name=last_name, **fields)
+        credentials = UserCredentials(
+            username,
+            user_id,
+            password if password is not None else random_password(),
+            security_token if security_token is not None else random_security_token(),
+        )
+        self.state.directory.add_user(credentials)
+        return credentials
+
     def define_object(self, name: str, fields: Sequence[FieldDef] = (), **kwargs: Any) -> ObjectDef:
         """Create a custom object in the store (see ``Store.define_object``)."""
         obj = self.store.define_object(name, fields, **kwargs)

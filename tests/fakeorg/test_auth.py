@@ -274,6 +274,35 @@ def test_identity_bad_token(rest):
     assert response.text == "Bad_OAuth_Token"
 
 
+def test_other_users_log_in_as_themselves(rest, org):
+    user = org.add_user(f"user{time.time_ns()}@example.com", last_name="Other", first_name="Olga")
+    assert user.user_id.startswith("005")
+    assert user.password not in repr(user)
+    login = rest.login(username=user.username, password=user.password)
+    assert login.status_code == 200
+    token = login.json()["access_token"]
+    assert login.json()["id"].endswith("/" + user.user_id)
+    me = rest.get(
+        "/services/oauth2/userinfo", auth=False, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert me.json()["preferred_username"] == user.username
+    assert me.json()["given_name"] == "Olga"
+    admin_identity = rest.http.get(
+        rest.login().json()["id"], headers={"Authorization": f"Bearer {token}"}, timeout=TIMEOUT
+    )
+    assert admin_identity.status_code == 403
+    created = rest.post(
+        "/sobjects/Account",
+        json={"Name": "Olga's"},
+        auth=False,
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    record = rest.get(f"/sobjects/Account/{created.json()['id']}").json()
+    assert record["CreatedById"] == user.user_id
+    assert record["OwnerId"] == user.user_id
+    assert rest.login(username=user.username, password="nope").status_code == 400
+
+
 def test_identity_of_another_org(rest, org):
     url = f"{org.login_url}/id/00D000000000001AAA/{org.state.admin_user_id}"
     assert rest.http.get(url, headers=rest.auth, timeout=TIMEOUT).status_code == 404
