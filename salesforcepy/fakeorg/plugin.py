@@ -44,11 +44,14 @@ def fake_org(request: pytest.FixtureRequest) -> Iterator[Any]:
     from salesforcepy.fakeorg.org import FakeOrg
 
     org = FakeOrg(**options)
+    missing = None
     try:
         org.start()
     except ModuleNotFoundError as exc:
+        missing = (exc.name or "a module").split(".")[0]
+    if missing is not None:
         pytest.fail(
-            f"the fake_org fixture needs the fake org's dependencies ({exc.name} is missing): "
+            f"the fake_org fixture needs the fake org's dependencies ({missing} is missing): "
             "pip install 'salesforcepy[fakeorg]'",
             pytrace=False,
         )

@@ -84,3 +84,26 @@ def test_unknown_marker_option_fails_clearly(pytester: pytest.Pytester):
     result = pytester.runpytest_subprocess("-q")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*unknown fake_org marker options: colour*"])
+
+
+def test_missing_fakeorg_extra_gives_a_clear_failure(pytester: pytest.Pytester):
+    # A None entry in sys.modules makes "import werkzeug" fail as if it were not installed.
+    pytester.makeconftest(
+        """
+        import sys
+        sys.modules["werkzeug"] = None
+        """
+    )
+    pytester.makepyfile(
+        """
+        def test_it(fake_org):
+            pass
+
+        def test_unrelated():
+            pass
+        """
+    )
+    result = pytester.runpytest_subprocess("-q")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*(werkzeug is missing): pip install 'salesforcepy?fakeorg?'"])
+    result.stdout.no_fnmatch_line("*During handling*")
