@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import decimal
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -119,6 +120,8 @@ _DATETIME_RE = re.compile(
 )
 _STORED_DATETIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000")
 _STORED_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Salesforce wants one "@" and a dotted domain; it is otherwise lenient.
+_EMAIL_RE = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")
 _TIME_RE = re.compile(r"(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*(Z)?")
 
 
@@ -412,8 +415,11 @@ class FieldDef:
     def _number(self, value: Any, source: str, *, integer: bool) -> int | float:
         if isinstance(value, bool):
             raise TypeError(value)
+        number: int | float
         if isinstance(value, str):
-            number: float = float(value.strip())
+            text = value.strip()
+            # Exact for big longs: only go through float when the text is not a plain integer.
+            number = int(text) if integer and text.lstrip("+-").isdigit() else float(text)
         elif isinstance(value, (int, float)):
             number = value
         else:
@@ -421,10 +427,28 @@ class FieldDef:
         if isinstance(number, float) and not math.isfinite(number):
             raise ValueError(value)
         if integer:
-            if float(number) != int(number):
+            if isinstance(number, float) and not number.is_integer():
                 raise ValueError(value)
-            return int(number)
-        return float(number)
+            number = int(number)
+        else:
+            number = float(number)
+        if self.precision:
+            self._check_range(number)
+            if not integer:
+                # Salesforce keeps numbers at the field's scale, rounding half up.
+                step = decimal.Decimal(1).scaleb(-self.scale)
+                rounded = decimal.Decimal(repr(number)).quantize(step, decimal.ROUND_HALF_UP)
+                number = float(rounded)
+        return number
+
+    def _check_range(self, number: float) -> None:
+        if abs(number) >= 10 ** (self.precision - self.scale):
+            raise SalesforceError(
+                400,
+                "NUMBER_OUTSIDE_VALID_RANGE",
+                f"{self.label}: value outside of valid range on numeric field: {number}",
+                [self.name],
+            )
 
     def _text(self, value: Any, object_name: str) -> str:
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
@@ -455,6 +479,13 @@ class FieldDef:
                     f"{self.label}: bad value for restricted picklist field: {bad[0]}",
                     [self.name],
                 )
+        if self.type == "email" and not _EMAIL_RE.fullmatch(text):
+            raise SalesforceError(
+                400,
+                "INVALID_EMAIL_ADDRESS",
+                f"{self.label}: invalid email address: {text}",
+                [self.name],
+            )
         if self.length and len(text) > self.length:
             raise SalesforceError(
                 400,

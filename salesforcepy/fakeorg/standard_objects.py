@@ -597,7 +597,6 @@ def _record_type() -> ObjectDef:
             _string("DeveloperName", 80, required=True, label="Record Type Name"),
             _string("NamespacePrefix", 15, **READ_ONLY),
             _string("Description", 255),
-            FieldDef("BusinessProcessId", "reference", label="Business Process ID"),
             _string("SobjectType", 40, required=True, label="SObject Type Name", **CREATE_ONLY),
             _boolean("IsActive", default=True, label="Active"),
         ],

@@ -316,7 +316,9 @@ class Store:
                     ),
                 )
             for f in fields:
-                self._prepare_custom_field(f, allow_standard_name=f.name.lower() == "name")
+                self._prepare_custom_field(
+                    f, allow_standard_name=f.name.lower() == "name", new_object=obj.name
+                )
                 obj.add_field(f)
             with self.transaction():
                 definition = {attr: getattr(obj, attr) for attr in _OBJECT_ATTRS}
@@ -404,6 +406,11 @@ class Store:
                 normalized = ids.normalize_id(record_id)
                 if normalized is None or normalized[:3] != table.obj.key_prefix:
                     raise ValueError(f"{record_id!r} is not an id of {table.name}")
+                if self._conn.execute(table.state_sql, (normalized,)).fetchone() is not None:
+                    raise SalesforceError(
+                        400, "DUPLICATE_VALUE", f"duplicate value found: Id {normalized}", ["Id"]
+                    )
+                self._ids.advance_past(normalized)
                 record_id = normalized
             with self.transaction():
                 return self._create(
@@ -708,11 +715,24 @@ class Store:
         self.schema_modified = self.now()
         self._set_setting("schema_modified", format_datetime(self.schema_modified))
 
-    def _prepare_custom_field(self, field: FieldDef, *, allow_standard_name: bool = False) -> None:
+    def _prepare_custom_field(
+        self, field: FieldDef, *, allow_standard_name: bool = False, new_object: str = ""
+    ) -> None:
         if not allow_standard_name and not field.name.endswith("__c"):
             raise ValueError(f"custom field names end in __c, got {field.name!r}")
         if field.type in COMPOUND_TYPES:
             raise ValueError(f"compound custom fields are not supported: {field.name}")
+        if field.type == "reference":
+            if not field.reference_to:
+                raise ValueError(f"reference field {field.name} needs reference_to")
+            for target in field.reference_to:
+                if target not in self.schema and target.lower() != new_object.lower():
+                    raise ValueError(f"{field.name} refers to an unknown object {target!r}")
+            # Canonical casing, so reference checks and relationships find the target.
+            field.reference_to = tuple(
+                self.schema.get(t).name if t in self.schema else new_object  # type: ignore[union-attr]
+                for t in field.reference_to
+            )
         if field.name.endswith("__c"):
             field.custom = True
             if field.type == "reference" and not field.relationship_name:

@@ -41,6 +41,35 @@ def store(clock: ManualClock) -> Iterator[Store]:
     s.close()
 
 
+@pytest.fixture
+def make_store() -> Iterator[Any]:
+    """A factory for more stores: ``make_store(path=None, now=FIXED_NOW, clock=None, demo=False)``.
+
+    Each store gets its own ``ManualClock`` starting at ``now`` (pass ``clock`` to keep a handle on
+    it), optionally the demo seed, and is closed at teardown.
+    """
+    made: list[Store] = []
+
+    def factory(
+        path: str | None = None,
+        *,
+        now: dt.datetime = FIXED_NOW,
+        clock: ManualClock | None = None,
+        demo: bool = False,
+    ) -> Store:
+        s = Store(path, clock=clock or ManualClock(now))
+        made.append(s)
+        if demo:
+            from salesforcepy.fakeorg.seed import load_demo
+
+            load_demo(s)
+        return s
+
+    yield factory
+    for s in made:
+        s.close()
+
+
 @pytest.fixture(scope="session")
 def demo_store() -> Iterator[Store]:
     """One in-memory store with the demo seed, shared by the whole session: read-only use."""

@@ -804,3 +804,41 @@ def test_create_system_allows_read_only_fields_and_fixed_ids(store):
     )
     with pytest.raises(ValueError, match="Account"):
         store.create_system("Account", {"Name": "x"}, record_id="0035g0000000001AAA")
+
+
+def test_create_system_with_a_taken_id(store):
+    record_id = make_account(store)
+    err = error_of(store.create_system, "Account", {"Name": "Again"}, record_id=record_id)
+    assert (err.error_code, err.fields) == ("DUPLICATE_VALUE", ["Id"])
+
+
+def test_create_system_with_one_of_our_ids_moves_the_generator(store):
+    ahead = ids.IdGenerator(start=10**6).new("001")
+    store.create_system("Account", {"Name": "Ahead"}, record_id=ahead)
+    assert make_account(store)[6:15] > ahead[6:15]
+
+
+def test_define_object_with_a_taken_key_prefix_changes_nothing(store):
+    store.define_object("First__c")
+    with pytest.raises(ValueError, match="prefix"):
+        store.define_object("Second__c", key_prefix="a00")
+    assert "Second__c" not in store.schema
+    assert store.define_object("Second__c").key_prefix == "a01"
+
+
+def test_custom_reference_fields_are_checked(store):
+    with pytest.raises(ValueError, match="unknown object"):
+        store.define_field("Account", FieldDef("Thing__c", "reference", reference_to=["Nope__c"]))
+    with pytest.raises(ValueError, match="reference_to"):
+        store.define_field("Account", FieldDef("Thing__c", "reference"))
+    node = store.define_object(
+        "Node__c", [FieldDef("Parent__c", "reference", reference_to=["node__C"])]
+    )
+    assert node.field("Parent__c").reference_to == ("Node__c",)
+    field = store.define_field(
+        "Contact", FieldDef("Best__c", "reference", reference_to=["account"])
+    )
+    assert field.reference_to == ("Account",)
+    root = store.create("Node__c", {"Name": "root"})
+    leaf = store.create("Node__c", {"Name": "leaf", "Parent__c": root})
+    assert store.get("Node__c", leaf, ["Parent__c"], api_version=V)["Parent__c"] == root
