@@ -363,15 +363,18 @@ class Scope:
             field = FieldDef("Type", "picklist")
             expr = Expr(sql, "text", field, "Type")
             return Resolved(expr, field, tuple(joins), f"{prefix}.Type", None, None, join.id_sql)
-        found = [
-            (alias, target.field(name))
-            for target, alias in join.targets
-            if target.field(name) is not None
-        ]
-        usable = [(a, f) for a, f in found if f is not None and f.stored and f.type != "base64"]
+        usable: list[tuple[str, FieldDef]] = []
+        for target, alias in join.targets:
+            candidate = target.field(name)
+            if candidate is None and name.lower() == "name":
+                # Objects without a Name field (Case) show their name field (CaseNumber) as Name.
+                candidate = target.name_field
+            if candidate is not None and candidate.stored and candidate.type != "base64":
+                usable.append((alias, candidate))
         if not usable:
             raise self.compiler.no_such_column(name, "Name", position)
-        field = usable[0][1]
+        exact = [f for _, f in usable if f.name.lower() == name.lower()]
+        field = exact[0] if exact else attrs.evolve(usable[0][1], name="Name")
         columns = [f"{alias}.{sql_ident(f.name)}" for alias, f in usable]
         sql = columns[0] if len(columns) == 1 else f"COALESCE({', '.join(columns)})"
         expr = Expr(sql, category(field), field, field.name)
@@ -527,7 +530,7 @@ class Compiler:
         nodes: list[Node] = []
         columns: list[str] = []
         children: list[tuple[str, Plan]] = []
-        seen: set[str] = set()
+        seen: dict[str, bool] = {}  # lower-cased key -> named explicitly (not by FIELDS())
         for item, explicit in self._expand_fields(query, obj, limit):
             if isinstance(item, ast.SubqueryItem):
                 if mode == "search":
@@ -535,7 +538,7 @@ class Compiler:
                 key, child = self._child(item, obj)
                 if key.lower() in seen:
                     raise self.malformed(item.position, f"duplicate field selected: {key}")
-                seen.add(key.lower())
+                seen[key.lower()] = True
                 nodes.append(ChildSlot(key))
                 children.append((key, child))
                 continue
@@ -543,13 +546,14 @@ class Compiler:
             if item.alias is not None:
                 raise self.unexpected(item.alias)
             resolved = scope.resolve(item.path)
-            if resolved.canonical.lower() in seen:
-                if not explicit:
-                    continue
-                raise self.malformed(
-                    item.path.position, f"duplicate field selected: {resolved.canonical}"
-                )
-            seen.add(resolved.canonical.lower())
+            earlier = seen.get(resolved.canonical.lower())
+            if earlier is not None:
+                if earlier and explicit:
+                    raise self.malformed(
+                        item.path.position, f"duplicate field selected: {resolved.canonical}"
+                    )
+                continue
+            seen[resolved.canonical.lower()] = explicit
             columns.append(resolved.canonical)
             self._output(nodes, cols, resolved)
 
@@ -995,6 +999,8 @@ class Compiler:
             return self._date_range(literal, name, int(number), expr)
         if kind == "string":
             text = unescape_string(literal.text)
+            if text == "" and cat in ("text", "multi", "id"):
+                return None  # Salesforce stores no empty strings: '' means null
             if cat in ("text", "multi"):
                 return Point(text)
             if cat == "id":

@@ -161,8 +161,21 @@ def _builder() -> Any:
         def update_clause(self, children: list[Any]) -> tuple[str, Any]:
             return ("update", _word(_strip(children)[0]))
 
+        def tail(self, children: list[Any]) -> list[tuple[str, Any]]:
+            """The optional clauses after FROM, flattened from their chain of rules."""
+            flat: list[tuple[str, Any]] = []
+            for child in children:
+                if isinstance(child, list):
+                    flat.extend(child)
+                else:
+                    flat.append(child)
+            return flat
+
+        after_from = after_using = after_where = after_with = after_group = tail
+        after_having = after_order = after_limit = after_offset = after_for = tail
+
         def query(self, children: list[Any]) -> ast.Query:
-            clauses = dict(children)
+            clauses = dict([children[0], children[1], *children[2]])
             object_name, object_alias = clauses["from"]
             return ast.Query(
                 select=clauses["select"],

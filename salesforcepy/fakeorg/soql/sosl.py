@@ -35,6 +35,8 @@ _PHONE_PUNCTUATION = " -().+/"
 
 def run_search(store: Store, sosl: str, *, api_version: str) -> list[dict[str, Any]]:
     search = parse_sosl(sosl)
+    if not search.term.strip():
+        raise SalesforceError(400, "MALFORMED_SEARCH", "No search term found")
     term = parse_search_term(search.term)
     if _letters(term) < 2:
         raise SalesforceError(
