@@ -172,3 +172,18 @@ def rest(org) -> Iterator[Rest]:
     yield helper
     org.clear_faults()
     helper.http.close()
+
+
+@pytest.fixture
+def rest_for() -> Iterator[Any]:
+    """A factory of logged-in REST helpers for orgs a test starts itself: ``rest_for(org)``."""
+    made: list[Rest] = []
+
+    def make(running_org) -> Rest:
+        helper = Rest(running_org)
+        made.append(helper)
+        return helper
+
+    yield make
+    for helper in made:
+        helper.http.close()

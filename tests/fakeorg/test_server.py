@@ -412,10 +412,8 @@ def custom_org():
 
 
 @pytest.fixture
-def custom(custom_org):
-    from conftest import Rest
-
-    return Rest(custom_org)
+def custom(custom_org, rest_for):
+    return rest_for(custom_org)
 
 
 def test_family_route_gets_context(custom):
@@ -576,13 +574,11 @@ def test_ipv6_loopback():
         assert requests.get(running.instance_url + "/services/data/", timeout=10).status_code == 200
 
 
-def test_demo_seed_and_custom_objects():
+def test_demo_seed_and_custom_objects(rest_for):
     from salesforcepy.fakeorg.schema import FieldDef
 
     with FakeOrg(seed="demo") as running:
-        from conftest import Rest
-
-        rest = Rest(running)
+        rest = rest_for(running)
         total = rest.get("/query", params={"q": "SELECT COUNT() FROM Account"}).json()["totalSize"]
         assert total >= 100
         upsert = rest.patch(
