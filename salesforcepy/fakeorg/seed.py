@@ -16,7 +16,8 @@ accounts ``0010Y0000055YG7QAM``, ``0010Y0000056ljcQAA``, ``00161000011ueBVAAY`` 
 Extending: a step is a function ``step(ctx: DemoContext) -> None``; ``DEMO_STEPS`` lists them in
 order and ``load_demo`` runs them inside one transaction. Later steps find earlier records in
 ``ctx.ids`` (lists of ids per kind, e.g. ``ctx.ids["Account"]``). Add a step by appending to
-``DEMO_STEPS`` (or pass ``extra_steps``).
+``DEMO_STEPS`` (or pass ``extra_steps``): appending keeps every earlier record, id and value as it
+was, because the earlier steps consume the random source in the same order.
 """
 
 from __future__ import annotations

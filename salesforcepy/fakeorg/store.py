@@ -19,6 +19,11 @@ Implementation notes:
   costs a handful of primary-key or index probes whatever the table size.
 * With ``source="text"`` (Bulk CSV) an empty value means "not set / leave unchanged" and ``#N/A``
   means null, as Bulk API documents.
+* A lookup may be given by the parent's external id (or idLookup field such as
+  ``User.Username``): ``{"Account": {"External_Id__c": "X"}}`` in JSON (polymorphic lookups add
+  ``"attributes": {"type": ...}``), ``Account.External_Id__c`` / ``Account:What.External_Id__c``
+  columns with ``source="text"``. No match -> 400 INVALID_FIELD; several -> 400
+  DUPLICATE_EXTERNAL_ID.
 * Besides the contract, the store offers ``create_system`` / ``update_system`` (no read-only checks;
   for seeds, hooks and internal bookkeeping), ``read_row`` (one row in storage form), ``new_id``,
   ``add_user`` and a few properties; see their docstrings.
@@ -262,8 +267,10 @@ class Store:
             try:
                 yield
             except BaseException:
-                self._conn.execute(f"ROLLBACK TO {name}")
-                self._conn.execute(f"RELEASE {name}")
+                if self._conn.in_transaction:
+                    # (SQLite may already have rolled back everything after a hard error.)
+                    self._conn.execute(f"ROLLBACK TO {name}")
+                    self._conn.execute(f"RELEASE {name}")
                 # DDL is rolled back with everything else; the in-memory schema must follow.
                 if revision is not None and self.schema.revision != revision:
                     self._load_schema()
@@ -274,7 +281,8 @@ class Store:
                 self._depth -= 1
 
     def new_id(self, key_prefix: str) -> str:
-        """A fresh 18-character id with ``key_prefix`` that no record of this store will reuse."""
+        """A fresh 18-character id with ``key_prefix`` from the store's counter (for things kept
+        outside the tables, such as bulk jobs: no record made in this session will reuse it)."""
         return self._ids.new(key_prefix)
 
     # ---- schema ----------------------------------------------------------------------------------
@@ -910,16 +918,22 @@ class Store:
         values: dict[str, Any] = {}
         read_only: list[str] = []
         for key, value in fields.items():
-            field = table.obj.field(key) if isinstance(key, str) else None
-            if field is None:
-                if key == "attributes":
-                    continue
-                raise invalid_field(str(key), table.name)
             if source == "text":
                 if value == "":
                     continue
                 if value == "#N/A":
                     value = None
+            field = table.obj.field(key) if isinstance(key, str) else None
+            if field is None:
+                if key == "attributes":
+                    continue
+                foreign = self._foreign_key(table, key, value, source)
+                if foreign is None:
+                    raise invalid_field(str(key), table.name)
+                field, value = foreign
+                source_of_value = "json"
+            else:
+                source_of_value = source
             if field.name == "Id":
                 if not creating and (value is None or ids.normalize_id(str(value)) == record_id):
                     continue
@@ -929,7 +943,9 @@ class Store:
             if not field.stored or not (writable or system):
                 read_only.append(field.name)
                 continue
-            values[field.name] = field.to_storage(value, source=source, object_name=table.name)
+            values[field.name] = field.to_storage(
+                value, source=source_of_value, object_name=table.name
+            )
         if read_only:
             raise SalesforceError(
                 400,
@@ -940,6 +956,103 @@ class Store:
                 read_only,
             )
         return values
+
+    def _foreign_key(
+        self, table: _Table, key: Any, value: Any, source: str
+    ) -> tuple[FieldDef, str | None] | None:
+        """Resolve a lookup given by the parent's external id; None when ``key`` is no such thing.
+
+        JSON: ``"Account": {"External_Id__c": "X"}`` (polymorphic lookups add
+        ``"attributes": {"type": "Account"}``). CSV text: ``Account.External_Id__c`` or, for
+        polymorphic lookups, ``Account:What.External_Id__c`` / ``What:Account.External_Id__c``.
+        Returns the reference field and the parent's id (None for a null value).
+        """
+        if not isinstance(key, str):
+            return None
+        type_name: str | None = None
+        if source == "text":
+            if "." not in key:
+                return None
+            relationship, ext_name = key.split(".", 1)
+            if ":" in relationship:
+                first, second = relationship.split(":", 1)
+                type_name, relationship = (
+                    (first, second) if table.obj.relationship(second) else (second, first)
+                )
+            ext_value = value
+        else:
+            if value is not None and not isinstance(value, Mapping):
+                return None
+            relationship = key
+            ext_name, ext_value = "", None
+            if value is not None:
+                keys = [k for k in value if k != "attributes"]
+                if len(keys) != 1:
+                    raise SalesforceError(
+                        400,
+                        "INVALID_FIELD",
+                        f"{key}: a foreign key must name exactly one external id field",
+                        [key],
+                    )
+                ext_name, ext_value = keys[0], value[keys[0]]
+                attributes = value.get("attributes")
+                if isinstance(attributes, Mapping):
+                    type_name = attributes.get("type")
+        reference = table.obj.relationship(relationship)
+        if reference is None or reference.type != "reference":
+            return None
+        if ext_value is None:
+            return reference, None
+        targets = [t for t in reference.reference_to if t.lower() in self._tables]
+        if type_name is not None:
+            targets = [t for t in targets if t.lower() == str(type_name).lower()]
+        if len(targets) != 1:
+            raise SalesforceError(
+                400,
+                "INVALID_FIELD",
+                f"{reference.relationship_name}: give the type of the related record "
+                f"(one of {', '.join(reference.reference_to)})",
+                [reference.name],
+            )
+        parent = self._tables[targets[0].lower()]
+        ext_field = parent.obj.field(str(ext_name))
+        usable = ext_field is not None and (
+            ext_field.name == "Id"
+            or (
+                ext_field.name in parent.external_sql
+                and (ext_field.external_id or ext_field.id_lookup)
+            )
+        )
+        if not usable or ext_field is None:
+            raise SalesforceError(
+                400,
+                "INVALID_FIELD",
+                f"Field name provided, {ext_name} is not an External ID or indexed field for "
+                f"{parent.name}",
+                [reference.name],
+            )
+        if ext_field.name == "Id":
+            matches = self.find_by_external_id(parent.name, "Id", str(ext_value))
+        else:
+            stored = ext_field.to_storage(ext_value, source=source, object_name=parent.name)
+            rows = self._conn.execute(parent.external_sql[ext_field.name], (stored,)).fetchall()
+            matches = [r[0] for r in rows]
+        if not matches:
+            raise SalesforceError(
+                400,
+                "INVALID_FIELD",
+                f"Foreign key external ID: {ext_value} not found for field {ext_field.name} in "
+                f"entity {parent.name}",
+                [reference.name],
+            )
+        if len(matches) > 1:
+            raise SalesforceError(
+                400,
+                "DUPLICATE_EXTERNAL_ID",
+                f"Foreign key external ID: {ext_value} matched more than one record",
+                [reference.name],
+            )
+        return reference, matches[0]
 
     def _create(
         self,

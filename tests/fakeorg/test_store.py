@@ -842,3 +842,118 @@ def test_custom_reference_fields_are_checked(store):
     root = store.create("Node__c", {"Name": "root"})
     leaf = store.create("Node__c", {"Name": "leaf", "Parent__c": root})
     assert store.get("Node__c", leaf, ["Parent__c"], api_version=V)["Parent__c"] == root
+
+
+def test_update_system_may_set_read_only_fields(store):
+    record_id = make_account(store)
+    store.update_system("Account", record_id, {"LastActivityDate": "2024-05-01"})
+    assert store.get("Account", record_id, ["LastActivityDate"], api_version=V) == {
+        "attributes": {
+            "type": "Account",
+            "url": f"/services/data/v{V}/sobjects/Account/{record_id}",
+        },
+        "LastActivityDate": "2024-05-01",
+    }
+    err = error_of(store.update, "Account", record_id, {"LastActivityDate": "2024-05-02"})
+    assert err.error_code == "INVALID_FIELD_FOR_INSERT_UPDATE"
+
+
+def test_non_updateable_object(store):
+    err = error_of(store.update, "Organization", store.org_id, {"Name": "x"})
+    assert err.error_code == "INVALID_TYPE_FOR_OPERATION"
+    err = error_of(store.upsert, "Organization", "Id", store.org_id, {"Name": "x"})
+    assert err.error_code == "INVALID_TYPE_FOR_OPERATION"
+
+
+def test_new_id_never_collides_with_records(store):
+    made = store.new_id("a0B")
+    assert ids.is_valid_id(made)
+    assert made.startswith("a0B")
+    assert make_account(store)[6:15] > made[6:15]
+
+
+def test_store_is_a_context_manager(tmp_path):
+    path = str(tmp_path / "cm.db")
+    with Store(path) as first:
+        record_id = first.create("Account", {"Name": "Kept"})
+    with Store(path) as second:
+        assert second.get("Account", record_id, ["Name"], api_version=V)["Name"] == "Kept"
+
+
+def test_read_row_returns_storage_form(store):
+    record_id = make_account(store, NumberOfEmployees=3)
+    row = store.read_row("account", record_id[:15])
+    assert (row["Id"], row["NumberOfEmployees"], row["IsDeleted"]) == (record_id, 3, 0)
+    assert store.read_row("Account", "junk") is None
+
+
+# ---- foreign keys by external id ---------------------------------------------------------------
+
+
+def test_lookup_by_parent_external_id_in_json(ext_store):
+    account = make_account(ext_store, External_Id__c="P-1")
+    contact = ext_store.create("Contact", {"LastName": "Doe", "account": {"external_id__c": "p-1"}})
+    assert ext_store.get("Contact", contact, ["AccountId"], api_version=V)["AccountId"] == account
+    ext_store.update("Contact", contact, {"Account": None})
+    assert ext_store.get("Contact", contact, ["AccountId"], api_version=V)["AccountId"] is None
+    ext_store.update("Contact", contact, {"Account": {"Id": account}})
+    assert ext_store.get("Contact", contact, ["AccountId"], api_version=V)["AccountId"] == account
+
+
+def test_lookup_by_parent_external_id_in_csv(ext_store):
+    account = make_account(ext_store, External_Id__c="P-2")
+    contact = ext_store.create(
+        "Contact", {"LastName": "Doe", "Account.External_Id__c": "P-2"}, source="text"
+    )
+    assert ext_store.get("Contact", contact, ["AccountId"], api_version=V)["AccountId"] == account
+    ext_store.update("Contact", contact, {"Account.External_Id__c": ""}, source="text")
+    assert ext_store.get("Contact", contact, ["AccountId"], api_version=V)["AccountId"] == account
+    ext_store.update("Contact", contact, {"Account.External_Id__c": "#N/A"}, source="text")
+    assert ext_store.get("Contact", contact, ["AccountId"], api_version=V)["AccountId"] is None
+
+
+def test_polymorphic_lookup_by_external_id(ext_store):
+    account = make_account(ext_store, External_Id__c="P-3")
+    task = ext_store.create(
+        "Task",
+        {"Subject": "Call", "What": {"attributes": {"type": "Account"}, "External_Id__c": "P-3"}},
+    )
+    assert ext_store.get("Task", task, ["WhatId"], api_version=V)["WhatId"] == account
+    other = ext_store.create(
+        "Task", {"Subject": "Call", "Account:What.External_Id__c": "P-3"}, source="text"
+    )
+    assert ext_store.get("Task", other, ["WhatId"], api_version=V)["WhatId"] == account
+    err = error_of(ext_store.create, "Task", {"Subject": "x", "What": {"External_Id__c": "P-3"}})
+    assert (err.error_code, err.fields) == ("INVALID_FIELD", ["WhatId"])
+
+
+def test_owner_by_username(store):
+    user = store.add_user("owner@example.com", last_name="Owner")
+    record_id = store.create(
+        "Account", {"Name": "Owned", "Owner": {"Username": "OWNER@example.com"}}
+    )
+    assert store.get("Account", record_id, ["OwnerId"], api_version=V)["OwnerId"] == user
+
+
+def test_foreign_key_errors(ext_store):
+    make_account(ext_store, External_Id__c="D-1")
+    err = error_of(
+        ext_store.create, "Contact", {"LastName": "x", "Account": {"External_Id__c": "none"}}
+    )
+    assert (err.error_code, err.fields) == ("INVALID_FIELD", ["AccountId"])
+    assert "none" in err.message
+    err = error_of(ext_store.create, "Contact", {"LastName": "x", "Account": {"Name": "Acme"}})
+    assert (err.error_code, err.fields) == ("INVALID_FIELD", ["AccountId"])
+    err = error_of(
+        ext_store.create,
+        "Contact",
+        {"LastName": "x", "Account": {"External_Id__c": "D-1", "Id": "1"}},
+    )
+    assert err.error_code == "INVALID_FIELD"
+    err = error_of(ext_store.create, "Contact", {"LastName": "x", "Account": "D-1"})
+    assert (err.error_code, err.fields) == ("INVALID_FIELD", ["Account"])
+    ext_store.define_field("Account", FieldDef("Code__c", "string", external_id=True))
+    make_account(ext_store, Code__c="same")
+    make_account(ext_store, Code__c="SAME")
+    err = error_of(ext_store.create, "Contact", {"LastName": "x", "Account": {"Code__c": "same"}})
+    assert (err.error_code, err.fields) == ("DUPLICATE_EXTERNAL_ID", ["AccountId"])
