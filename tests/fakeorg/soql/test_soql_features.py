@@ -114,7 +114,7 @@ def test_negations_include_nulls_like_salesforce(org: Any) -> None:
         "Initech",
         "stark industries",
     ]
-    # A null never satisfies an ordering comparison, negated or not.
+    # A null fails the comparison, so the negation matches it (Umbrella has no revenue).
     assert names(
         org, "SELECT Name FROM Account WHERE NOT (AnnualRevenue > 1000) ORDER BY Name"
     ) == [
