@@ -1,0 +1,79 @@
+"""Versions and per-version resources.
+
+* ``GET /services/data/`` — the supported versions, oldest first (no session; no API usage).
+* ``GET /services/data/vXX.X/`` — resource names mapped to their paths, plus ``identity``.
+"""
+
+from __future__ import annotations
+
+from werkzeug.wrappers import Response
+
+from ..org import version_label
+from . import DATA, Context, Routes
+
+routes = Routes("versions")
+
+# The resources the per-version map lists (a real org lists more; clients ignore unknown keys).
+_RESOURCES = (
+    "tooling",
+    "metadata",
+    "eclair",
+    "folders",
+    "prechatForms",
+    "contact-tracing",
+    "async-queries",
+    "query",
+    "jsonxform",
+    "chatter",
+    "tabs",
+    "appMenu",
+    "quickActions",
+    "queryAll",
+    "commerce",
+    "wave",
+    "iot",
+    "analytics",
+    "search",
+    "smartdatadiscovery",
+    "identity",
+    "composite",
+    "parameterizedSearch",
+    "fingerprint",
+    "theme",
+    "nouns",
+    "event",
+    "serviceTemplates",
+    "recent",
+    "connect",
+    "licensing",
+    "limits",
+    "process",
+    "dedupe",
+    "actions",
+    "support",
+    "jobs",
+    "sobjects",
+    "ui-api",
+)
+
+
+@routes.route("/services/data", auth="none", api_usage=False)
+def list_versions(ctx: Context) -> Response:
+    """GET /services/data/"""
+    return ctx.json(
+        [
+            {"label": version_label(v), "url": f"/services/data/v{v}", "version": v}
+            for v in sorted(ctx.org.versions, key=float)
+        ]
+    )
+
+
+@routes.route(DATA)
+def resources(ctx: Context) -> Response:
+    """GET /services/data/vXX.X/"""
+    base = f"/services/data/v{ctx.version}"
+    result = {}
+    for name in _RESOURCES:
+        result[name] = f"{base}/{name}"
+    result["identity"] = ctx.org.identity_url(ctx.user_id)
+    return ctx.json(result)
