@@ -453,12 +453,13 @@ class HttpServer(socketserver.TCPServer):
             keep_alive = False
         if self.app.org.compress_responses:
             _maybe_gzip(response, environ)
-        self._write_response(conn, response, keep_alive, is_head)
         if logger.isEnabledFor(logging.INFO):
-            # The path only: query strings can carry tokens (revoke, userinfo).
+            # Logged before the response is written, so a client that has its answer can rely on
+            # the line being there. The path only: query strings can carry tokens (revoke, userinfo).
             logger.info(
                 "%s %s %d", environ["REQUEST_METHOD"], environ["PATH_INFO"], response.status_code
             )
+        self._write_response(conn, response, keep_alive, is_head)
         return KEEP if keep_alive else CLOSE
 
     def _read_request(
