@@ -17,6 +17,7 @@ from .exceptions import (
     AuthError,
     HTTPError,
     NotLoggedIn,
+    OutcomeUnknown,
     ParseError,
     SalesforceError,
     TransportError,
@@ -24,18 +25,25 @@ from .exceptions import (
 )
 from .options import DEFAULT_API_VERSION, CallOptions, ClientOptions
 from .request import Request, SentRequest
+from .retry import RateLimiter, RetryPolicy
 from .session import Session
+from .soql import format_external_id, format_soql
+from .usage import ApiUsage
 
 __all__ = [
     "DEFAULT_API_VERSION",
+    "ApiUsage",
     "AuthError",
     "CallOptions",
     "Client",
     "ClientOptions",
     "HTTPError",
     "NotLoggedIn",
+    "OutcomeUnknown",
     "ParseError",
+    "RateLimiter",
     "Request",
+    "RetryPolicy",
     "SalesforceError",
     "SentRequest",
     "Session",
@@ -44,4 +52,6 @@ __all__ = [
     "__version__",
     "client",
     "exceptions",
+    "format_external_id",
+    "format_soql",
 ]

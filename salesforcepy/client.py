@@ -10,9 +10,11 @@ transport, and returns ``(body, request)``.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import logging
-from collections.abc import Mapping
-from types import TracebackType
+from collections.abc import Iterator, Mapping
+from types import MappingProxyType, TracebackType
 from typing import TYPE_CHECKING, Any, Optional, Union
 
 from . import auth, parse
@@ -33,8 +35,10 @@ from .resources.jobs import Jobs
 from .resources.query import Query
 from .resources.sobjects import SObjects
 from .resources.wave import Wave
+from .retry import PolicyLike, RateLimiter, RetryPolicy, to_policy
 from .session import Session
 from .transport import Transport
+from .usage import ApiUsage
 
 if TYPE_CHECKING:
     import requests
@@ -46,6 +50,11 @@ logger = logging.getLogger(__name__)
 _REDACTED = "[redacted]"
 # Shorter values are too likely to occur by chance in ordinary text to be worth scrubbing.
 _MIN_SECRET_CHARS = 4
+# Retry policies set by Client.retries(), by id of the client: a context variable, so an
+# override in one thread (or asyncio task) never applies to calls made by another.
+_RETRY_OVERRIDES: contextvars.ContextVar[Mapping[int, RetryPolicy]] = contextvars.ContextVar(
+    "salesforcepy_retry_overrides", default=MappingProxyType({})
+)
 
 
 class Client:
@@ -70,6 +79,8 @@ class Client:
         self.transport = Transport(
             verify=options.verify, client_name=options.client_name, http=http, redact=self._redact
         )
+        self.transport.retry = options.retry
+        self.transport.rate_limit = options.rate_limit
 
     # -- state ----------------------------------------------------------------------------------
 
@@ -90,6 +101,45 @@ class Client:
         if self._session is not None:
             return self._session.api_version
         return self.options.version or DEFAULT_API_VERSION
+
+    @property
+    def api_usage(self) -> ApiUsage:
+        """The API usage Salesforce reported last (``Sforce-Limit-Info`` of every response).
+
+        ``client.api_usage.used``/``.limit``/``.remaining`` are the org's rolling 24-hour figures
+        (``None`` before the first report); ``.items`` holds every reported item (``api-usage``,
+        ``api-bursts``, ...) and ``.per_app`` the per-connected-app figures.
+        """
+        return self.transport.api_usage
+
+    @contextlib.contextmanager
+    def retries(self, policy: PolicyLike) -> Iterator[RetryPolicy]:
+        """Use another retry policy for this client's calls inside a ``with`` block.
+
+        The override is per thread (and per asyncio task) and covers every request the calls in
+        the block make — each page of ``query_more``, each step of a Bulk load::
+
+            with client.retries(RetryPolicy(max_attempts=8, max_elapsed=600)):
+                client.query_more("SELECT Id FROM Account")
+            with client.retries(False):   # exactly one attempt
+                client.sobjects("Account").insert({"Name": "Acme"})
+
+        Args:
+            policy: a :class:`~salesforcepy.retry.RetryPolicy`, ``True`` (default policy),
+                ``False``/``None`` (no retries) or a number of attempts.
+
+        Yields:
+            The policy in force.
+
+        Raises:
+            TypeError, ValueError: not a valid policy.
+        """
+        chosen = to_policy(policy)
+        token = _RETRY_OVERRIDES.set(MappingProxyType({**_RETRY_OVERRIDES.get(), id(self): chosen}))
+        try:
+            yield chosen
+        finally:
+            _RETRY_OVERRIDES.reset(token)
 
     def __repr__(self) -> str:
         where = self._session.instance_url if self._session else None
@@ -141,6 +191,7 @@ class Client:
             resolve=lambda r: self._resolve(r, call.version),
             timeout=call.timeout or self.options.timeout,
             proxies=call.proxies if call.proxies is not None else self.options.proxies,
+            retry=_RETRY_OVERRIDES.get().get(id(self)),
         )
         response = exchange.response
         body, errors = parse.read_response(
@@ -477,6 +528,25 @@ class Client:
         :meth:`.Approvals.approvals`."""
         return Approvals(self).approvals(body, timeout=timeout, proxies=proxies, version=version)
 
+    def limits(
+        self,
+        *,
+        timeout: Optional[Timeout] = None,
+        proxies: Optional[Proxies] = None,
+        version: Optional[str] = None,
+    ) -> Result:
+        """``GET /services/data/vXX.X/limits/`` — the org's limits and what is left of them.
+
+        Args:
+            timeout: per-call (connect, read) timeout.
+            proxies: per-call proxy map.
+            version: per-call API version.
+
+        Returns:
+            ``({"DailyApiRequests": {"Max": 15000, "Remaining": 14998}, ...}, request)``.
+        """
+        return self._send(Request.get("limits/"), timeout=timeout, proxies=proxies, version=version)
+
     @property
     def chatter(self) -> Chatter:
         """Chatter builder: ``client.chatter.feed_item(...)``, ``.feed_comment(...)``."""
@@ -509,6 +579,8 @@ def client(
     verify: Union[bool, str] = True,
     client_name: Optional[str] = None,
     strict: bool = False,
+    retry: PolicyLike = True,
+    rate_limit: Union[float, RateLimiter, None] = None,
 ) -> Client:
     """Build a :class:`Client`. Nothing is sent until you log in.
 
@@ -529,6 +601,11 @@ def client(
         client_name: sent as ``Sforce-Call-Options: client=<name>``.
         strict: raise on every HTTP error instead of only recording it in
             ``request.exceptions``.
+        retry: the retry policy: a :class:`~salesforcepy.retry.RetryPolicy`, ``True`` (the
+            default: retry what is safe), ``False`` (never retry) or a number of attempts. See
+            :meth:`Client.retries` to change it for some calls.
+        rate_limit: at most this many requests per second, or a
+            :class:`~salesforcepy.retry.RateLimiter` shared with other clients.
 
     Raises:
         TypeError: an unknown option or a value of the wrong type.
@@ -548,5 +625,7 @@ def client(
         verify=verify,
         client_name=client_name,
         strict=strict,
+        retry=retry,
+        rate_limit=rate_limit,
     )
     return Client(options, http=session)

@@ -7,7 +7,9 @@ is sent. ::
     SalesforceError
      ├── NotLoggedIn                 a call that needs a session, made before login()
      ├── TransportError              no HTTP response arrived (refused, DNS, TLS, reset, ...)
-     │    └── TransportTimeout       the connect or read timeout expired
+     │    ├── TransportTimeout       the connect or read timeout expired
+     │    └── OutcomeUnknown         a non-idempotent request may have been applied; not resent
+     │         └── OutcomeUnknownTimeout   ... because the read timed out (also a TransportTimeout)
      ├── ParseError                  a response body that is not what its Content-Type says
      └── HTTPError                   an HTTP response with a non-2xx status (status, error_code,
           │                          message, fields, body)
@@ -73,6 +75,8 @@ __all__ = [
     "MultipleChoices",
     "NotFound",
     "NotLoggedIn",
+    "OutcomeUnknown",
+    "OutcomeUnknownTimeout",
     "ParseError",
     "PreconditionFailed",
     "RequestLimitExceeded",
@@ -111,17 +115,37 @@ class TransportError(SalesforceError):
         url: URL of the failed request (never carries credentials: the client does not put them
             in URLs).
         attempts: the attempts made, oldest first (see ``SentRequest.attempts``).
+        request_sent: whether the request may have reached the server (the connection failed
+            after sending began, or the read timed out); ``False`` when no connection was made.
     """
 
-    def __init__(self, message: str, *, method: str = "", url: str = "") -> None:
+    def __init__(
+        self, message: str, *, method: str = "", url: str = "", request_sent: bool = False
+    ) -> None:
         super().__init__(message)
         self.method = method
         self.url = url
+        self.request_sent = request_sent
         self.attempts: list[Any] = []
 
 
 class TransportTimeout(TransportError):
     """The connect or read timeout expired before a response arrived."""
+
+
+class OutcomeUnknown(TransportError):
+    """A request that is not idempotent (a create, a job transition) may have been applied.
+
+    The connection failed, was cut or timed out after the request was sent, so Salesforce may
+    have done what it asked. The client does not send such a request again on its own: a replay
+    could create a duplicate. Check whether the change was made (for a create, query for the
+    record by a unique field) before sending it again, or use an idempotent call — an upsert by
+    external id can be retried safely.
+    """
+
+
+class OutcomeUnknownTimeout(OutcomeUnknown, TransportTimeout):
+    """:class:`OutcomeUnknown` because the read timed out after the request was sent."""
 
 
 class ParseError(SalesforceError):

@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 import attrs
 
+from .retry import RateLimiter, RetryPolicy, to_limiter, to_policy
+
 __all__ = [
     "DEFAULT_API_VERSION",
     "DEFAULT_TIMEOUT",
@@ -232,6 +234,10 @@ class ClientOptions:
         verify: TLS verification: True, False, or a CA bundle path.
         client_name: sent as ``Sforce-Call-Options: client=<name>``.
         strict: raise the first typed error of every failed call instead of only recording it.
+        retry: the :class:`~salesforcepy.retry.RetryPolicy` (``True``: the default policy,
+            ``False``/``None``: no retries, an int: that many attempts).
+        rate_limit: requests per second across all of this client's calls, or a
+            :class:`~salesforcepy.retry.RateLimiter` shared with other clients; ``None``: no limit.
     """
 
     username: Optional[str] = attrs.field(default=None, validator=_optional_str)
@@ -249,6 +255,8 @@ class ClientOptions:
     verify: Union[bool, str] = attrs.field(default=True, validator=_check_verify)
     client_name: Optional[str] = attrs.field(default=None, validator=_check_client_name)
     strict: bool = attrs.field(default=False, validator=_check_bool)
+    retry: RetryPolicy = attrs.field(factory=RetryPolicy, converter=to_policy)
+    rate_limit: Optional[RateLimiter] = attrs.field(default=None, converter=to_limiter)
 
     @property
     def login_password(self) -> Optional[str]:

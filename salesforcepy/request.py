@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .exceptions import SalesforceError
 
 __all__ = [
+    "IDEMPOTENT_METHODS",
     "METHODS",
     "Attempt",
     "Base",
@@ -37,6 +38,10 @@ __all__ = [
 ]
 
 METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"})
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "DELETE"})
+"""Methods whose requests are idempotent unless the builder says otherwise. PUT and PATCH are not
+among them: Salesforce uses them for Bulk uploads and job transitions, which must not be replayed;
+builders mark the ones that are (record updates, upserts by external id)."""
 
 _API_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,79}$")
 _ID_RE = re.compile(r"^[0-9A-Za-z]{15}(?:[0-9A-Za-z]{3})?$")
@@ -162,6 +167,10 @@ def _to_params(value: Any) -> tuple[tuple[str, str], ...]:
     return tuple(result)
 
 
+def _default_idempotent(self: Request) -> bool:
+    return self.method in IDEMPOTENT_METHODS
+
+
 def _encode_body(self: Request) -> Optional[bytes]:
     if self.json is not None and self.data is not None:
         raise ValueError("a request has either a JSON body or raw data, not both")
@@ -197,6 +206,9 @@ class Request:
         raw: return a successful body as bytes, whatever its Content-Type.
         stream: do not read a successful body; read it from ``SentRequest.response``.
         authenticated: send the session's ``Authorization`` header.
+        idempotent: sending the request twice has the effect of sending it once, so the retry
+            policy may replay it after a failure that left the outcome unknown. Defaults to
+            true for GET, HEAD and DELETE, false otherwise.
         content: the encoded body, computed from ``json``/``data``.
     """
 
@@ -212,6 +224,10 @@ class Request:
     raw: bool = False
     stream: bool = False
     authenticated: bool = True
+    idempotent: bool = attrs.field(
+        default=attrs.Factory(_default_idempotent, takes_self=True),
+        validator=attrs.validators.instance_of(bool),
+    )
     content: Optional[bytes] = attrs.field(
         init=False, default=attrs.Factory(_encode_body, takes_self=True)
     )
@@ -238,6 +254,7 @@ class Request:
         raw: bool = False,
         stream: bool = False,
         authenticated: bool = True,
+        idempotent: Optional[bool] = None,
     ) -> Request:
         """Build a request, setting ``Content-Type`` from the kind of body.
 
@@ -254,6 +271,8 @@ class Request:
             raw: return the successful body as bytes.
             stream: leave the successful body unread.
             authenticated: send the session token.
+            idempotent: whether a replay is harmless; ``None`` decides by method (see
+                :attr:`idempotent`).
         """
         all_headers = dict(headers or {})
         if form is not None:
@@ -265,6 +284,7 @@ class Request:
             content_type = "application/json"
         if content_type is not None:
             all_headers.setdefault("Content-Type", content_type)
+        extra: dict[str, Any] = {} if idempotent is None else {"idempotent": idempotent}
         return cls(
             method=method,
             path=path,
@@ -276,6 +296,7 @@ class Request:
             raw=raw,
             stream=stream,
             authenticated=authenticated,
+            **extra,
         )
 
     @classmethod
@@ -370,6 +391,10 @@ class Attempt:
             replayed the call (the next attempt).
         refresh_error: the answer said the session expired and the session could not be renewed:
             why (the call was not replayed).
+        error_codes: Salesforce ``errorCode`` values the retry policy read from an error body.
+        retry: why another attempt followed (or why none did although the failure is of a
+            retryable kind); ``None`` when the policy had nothing to say.
+        wait: seconds waited before the next attempt (backoff or ``Retry-After``).
     """
 
     number: int
@@ -380,6 +405,9 @@ class Attempt:
     error: Optional[SalesforceError] = None
     refreshed: bool = False
     refresh_error: Optional[SalesforceError] = None
+    error_codes: tuple[str, ...] = ()
+    retry: Optional[str] = None
+    wait: float = 0.0
 
 
 @attrs.define(kw_only=True, eq=False, repr=False)

@@ -4,7 +4,12 @@
 every call of every resource — each page of ``query_more``, each bulk call, each login — through
 :meth:`Transport.send`. That method runs an explicit attempt loop; :meth:`Transport._next_attempt`
 is its single decision point. It replays a call once after the session was refreshed (see
-:data:`Refresher`), and is where the retry policy plugs in, so every API family gets both at once.
+:data:`Refresher`), and asks the :class:`~salesforcepy.retry.RetryPolicy` whether a failed attempt
+may be sent again, so every API family gets both at once. A request that is not idempotent and may
+have reached the server is never sent again: it ends in
+:class:`~salesforcepy.exceptions.OutcomeUnknown`. Before each attempt an optional
+:class:`~salesforcepy.retry.RateLimiter` hands out a token; after each, the ``Sforce-Limit-Info``
+header updates :attr:`Transport.api_usage`.
 
 Each attempt sends a (connect, read) timeout, the configured proxies and TLS verification,
 ``Accept-Encoding: gzip``, the session's ``Authorization`` header and, when configured,
@@ -15,9 +20,11 @@ known secrets redacted), status and time. The library never adds handlers or set
 
 from __future__ import annotations
 
+import email.utils
 import json
 import logging
 import re
+import threading
 import time
 from collections.abc import Mapping
 from datetime import timedelta
@@ -25,10 +32,19 @@ from typing import Any, Callable, Optional, Union
 
 import attrs
 import requests
+import urllib3
 
 from ._version import __version__
-from .exceptions import SalesforceError, TransportError, TransportTimeout
+from .exceptions import (
+    OutcomeUnknown,
+    OutcomeUnknownTimeout,
+    SalesforceError,
+    TransportError,
+    TransportTimeout,
+)
 from .request import Attempt, Request, redact_url
+from .retry import CONNECT, FATAL, READ, Outcome, RateLimiter, RetryPolicy, error_codes
+from .usage import ApiUsage, parse_limit_info
 
 __all__ = ["Exchange", "Refresher", "Resolver", "Transport", "session_expired"]
 
@@ -57,6 +73,77 @@ _SESSION_CODES = frozenset({"INVALID_SESSION_ID", "InvalidSessionId"})
 
 def _identity(text: str) -> str:
     return text
+
+
+def failure_kind(exc: BaseException) -> str:
+    """How far a failed request got: :data:`~salesforcepy.retry.CONNECT` (no connection, nothing
+    sent), :data:`~salesforcepy.retry.READ` (the request may have reached the server) or
+    :data:`~salesforcepy.retry.FATAL` (retrying cannot help: TLS verification, a bad URL...)."""
+    if isinstance(exc, (requests.exceptions.ConnectTimeout, requests.exceptions.ProxyError)):
+        return CONNECT
+    if isinstance(exc, requests.exceptions.SSLError):
+        return FATAL
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        # requests wraps both "could not connect" and "connection dropped mid-exchange" in
+        # ConnectionError; only urllib3's NewConnectionError (refused, DNS, unreachable) proves
+        # that nothing was sent.
+        return CONNECT if _caused_by(exc, urllib3.exceptions.NewConnectionError) else READ
+    if isinstance(
+        exc,
+        (
+            requests.exceptions.Timeout,
+            requests.exceptions.ChunkedEncodingError,
+            requests.exceptions.ContentDecodingError,
+        ),
+    ):
+        return READ
+    return FATAL
+
+
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    seen: set[int] = set()
+    pending: list[object] = [exc]
+    while pending:
+        item = pending.pop()
+        if not isinstance(item, BaseException) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, kind):
+            return True
+        pending.extend(item.args)
+        pending.extend([item.__cause__, item.__context__, getattr(item, "reason", None)])
+    return False
+
+
+def retry_after(response: requests.Response, now: Optional[float] = None) -> Optional[float]:
+    """Seconds the ``Retry-After`` header asks to wait (delta-seconds or an HTTP date), if any.
+
+    An HTTP date is measured from the response's ``Date`` header when it has one (so client and
+    server clocks need not agree), else from ``now`` (default: the current time).
+    """
+    value = (response.headers.get("Retry-After") or "").strip()
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        pass
+    else:
+        return max(0.0, seconds) if seconds == seconds and seconds != float("inf") else None
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    reference = None
+    date = response.headers.get("Date")
+    if date:
+        try:
+            reference = email.utils.parsedate_to_datetime(date).timestamp()
+        except (TypeError, ValueError, IndexError):
+            reference = None
+    if reference is None:
+        reference = time.time() if now is None else now
+    return max(0.0, when.timestamp() - reference)
 
 
 def session_expired(response: requests.Response) -> bool:
@@ -103,6 +190,12 @@ class Transport:
         redact: scrubs known secrets from log lines and error messages.
         refresh: renews the session when an authenticated call is answered "session expired";
             without it such a response is returned as it is.
+        retry: the retry policy of calls that do not bring their own.
+        rate_limit: a token bucket every attempt draws from (shared between clients when they
+            share the instance).
+
+    Attributes:
+        api_usage: the API usage from the latest ``Sforce-Limit-Info`` headers.
     """
 
     def __init__(
@@ -113,6 +206,8 @@ class Transport:
         http: Optional[requests.Session] = None,
         redact: Callable[[str], str] = _identity,
         refresh: Optional[Refresher] = None,
+        retry: Optional[RetryPolicy] = None,
+        rate_limit: Optional[RateLimiter] = None,
     ) -> None:
         if http is not None and not isinstance(http, requests.Session):
             raise TypeError("session must be a requests.Session")
@@ -122,6 +217,10 @@ class Transport:
         self._verify: Optional[Union[bool, str]] = None if verify is True else verify
         self._redact = redact
         self._refresh = refresh
+        self.retry = retry if retry is not None else RetryPolicy()
+        self.rate_limit = rate_limit
+        self.api_usage = ApiUsage()
+        self._usage_lock = threading.Lock()
         # Built once: every attempt copies these and adds its own.
         headers = {"Accept-Encoding": "gzip", "User-Agent": f"salesforcepy/{__version__}"}
         if client_name:
@@ -140,6 +239,7 @@ class Transport:
         resolve: Resolver,
         timeout: tuple[float, float],
         proxies: Optional[Mapping[str, str]] = None,
+        retry: Optional[RetryPolicy] = None,
     ) -> Exchange:
         """Send ``request``, making as many attempts as the policy asks for.
 
@@ -148,14 +248,19 @@ class Transport:
             resolve: gives the URL and session headers for each attempt.
             timeout: (connect, read) seconds.
             proxies: proxy map for this call.
+            retry: the retry policy for this call (default: the transport's).
 
         Returns:
             The final response and the list of attempts.
 
         Raises:
+            OutcomeUnknown: no response arrived to a request that is not idempotent, after it
+                may have reached the server.
             TransportError: the last attempt got no response.
         """
         attempts: list[Attempt] = []
+        policy = retry if retry is not None else self.retry
+        budget_start = policy.clock()
         started = time.monotonic()
         while True:
             url, session_headers = resolve(request)
@@ -163,11 +268,15 @@ class Transport:
                 request, url, session_headers, timeout, proxies, number=len(attempts) + 1
             )
             attempts.append(attempt)
-            if not self._next_attempt(request, response, attempts, session_headers):
+            if not self._next_attempt(
+                request, response, attempts, session_headers, policy=policy, since=budget_start
+            ):
                 break
         if response is None:
-            error = attempt.error
+            error = attempts[-1].error
             assert isinstance(error, TransportError)
+            if error.request_sent and not request.idempotent:
+                error = self._outcome_unknown(request, error)
             error.attempts = list(attempts)
             raise error
         return Exchange(
@@ -183,14 +292,84 @@ class Transport:
         response: Optional[requests.Response],
         attempts: list[Attempt],
         session_headers: Mapping[str, str],
+        *,
+        policy: RetryPolicy,
+        since: float,
     ) -> bool:
         """Whether to make another attempt after ``attempts[-1]``.
 
         The single decision point of the attempt loop. Each reason for another attempt is one
-        helper here (today: the session refresh; the retry policy joins it), and each extra
-        attempt is recorded in ``SentRequest.attempts``.
+        helper here (the session refresh, then the retry policy), and each extra attempt is
+        recorded in ``SentRequest.attempts``.
         """
-        return self._replay_after_refresh(request, response, attempts, session_headers)
+        return self._replay_after_refresh(
+            request, response, attempts, session_headers
+        ) or self._retry(request, response, attempts, policy, since)
+
+    def _retry(
+        self,
+        request: Request,
+        response: Optional[requests.Response],
+        attempts: list[Attempt],
+        policy: RetryPolicy,
+        since: float,
+    ) -> bool:
+        """Ask ``policy`` whether the failed attempt may be sent again; wait as it says.
+
+        The decision (and its reason) is noted on the attempt; a replay after a session refresh
+        does not count against ``max_attempts``.
+        """
+        last = attempts[-1]
+        if response is not None and response.status_code < 400:
+            return False
+        if response is not None:
+            # Error bodies are small; reading one (even of a streamed call) keeps it for parsing.
+            outcome = Outcome(
+                method=request.method,
+                idempotent=request.idempotent,
+                status=response.status_code,
+                error_codes=error_codes(response.content),
+                retry_after=retry_after(response),
+            )
+        else:
+            cause = last.error.__cause__ if last.error is not None else None
+            outcome = Outcome(
+                method=request.method,
+                idempotent=request.idempotent,
+                failure=failure_kind(cause) if cause is not None else FATAL,
+            )
+        counted = sum(1 for a in attempts if not a.refreshed)
+        decision = policy.decide(outcome, attempts=counted, elapsed=policy.clock() - since)
+        attempts[-1] = attrs.evolve(
+            last,
+            error_codes=outcome.error_codes,
+            retry=decision.reason or None,
+            wait=decision.wait if decision.retry else 0.0,
+        )
+        if not decision.retry:
+            return False
+        logger.debug(
+            "%s %s: %s", request.method, self._redact(redact_url(last.url)), decision.reason
+        )
+        if response is not None:
+            response.close()
+        if decision.wait > 0:
+            policy.sleep(decision.wait)
+        return True
+
+    def _outcome_unknown(self, request: Request, error: TransportError) -> OutcomeUnknown:
+        kind = OutcomeUnknownTimeout if isinstance(error, TransportTimeout) else OutcomeUnknown
+        cause = error.__cause__
+        what = f"{type(cause).__name__}" if cause is not None else "no response"
+        message = self._redact(
+            f"{request.method} {error.url}: the request may have been applied — the connection "
+            f"failed after it was sent ({what}), and a {request.method} that is not idempotent is "
+            "never sent again automatically. Check whether the change was made (for a create, "
+            "query for the record by a unique field) before sending it again."
+        )
+        unknown = kind(message, method=error.method, url=error.url, request_sent=True)
+        unknown.__cause__ = cause
+        return unknown
 
     def _replay_after_refresh(
         self,
@@ -232,6 +411,8 @@ class Transport:
         number: int,
     ) -> tuple[Optional[requests.Response], Attempt]:
         headers = {**self._headers, **session_headers, **request.headers}
+        if self.rate_limit is not None:
+            self.rate_limit.acquire()
         started = time.monotonic()
         response: Optional[requests.Response] = None
         error: Optional[SalesforceError] = None
@@ -253,6 +434,8 @@ class Transport:
             error = self._transport_error(request.method, url, exc)
         elapsed = timedelta(seconds=time.monotonic() - started)
         status = response.status_code if response is not None else None
+        if response is not None:
+            self._note_usage(response)
         if logger.isEnabledFor(logging.DEBUG):
             outcome = str(status) if status is not None else f"failed ({type(error).__name__})"
             logger.debug(
@@ -281,6 +464,17 @@ class Transport:
         message = self._redact(
             f"{method} {redact_url(url)}: no response ({type(exc).__name__}: {detail})"
         )
-        error = kind(message, method=method, url=redact_url(url))
+        error = kind(
+            message, method=method, url=redact_url(url), request_sent=failure_kind(exc) == READ
+        )
         error.__cause__ = exc
         return error
+
+    def _note_usage(self, response: requests.Response) -> None:
+        header = response.headers.get("Sforce-Limit-Info")
+        if not header:
+            return
+        reading = parse_limit_info(header)
+        if reading:
+            with self._usage_lock:
+                self.api_usage = self.api_usage.merge(reading)

@@ -59,6 +59,24 @@ def _salesforce_json_content_type(
     monkeypatch.setattr(requests_mock.response, "create_response", create_response)
 
 
+@pytest.fixture(autouse=True)
+def _no_retry_waits(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let the default retry policy retry without really waiting, in tests against mocked HTTP.
+
+    The policy's default ``sleep`` looks ``time.sleep`` up in ``salesforcepy.retry`` when called;
+    only that module's view of ``time`` is replaced.
+    """
+    if "requests_mock" not in request.fixturenames:
+        return
+    import types
+
+    import salesforcepy.retry
+
+    fake_time = types.SimpleNamespace(**vars(salesforcepy.retry.time))
+    fake_time.sleep = lambda seconds: None
+    monkeypatch.setattr(salesforcepy.retry, "time", fake_time)
+
+
 def login(requests_mock: Any, **options: Any) -> salesforcepy.Client:
     """A client logged in through a mocked token endpoint; the mock's history is then cleared."""
     requests_mock.post(f"{LOGIN_URL}/services/oauth2/token", json=TOKEN_RESPONSE)

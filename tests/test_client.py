@@ -427,7 +427,8 @@ def test_no_response_raises_transport_error(sf: salesforcepy.Client, requests_mo
     assert not isinstance(error, TransportTimeout)
     assert error.method == "GET"
     assert error.url.startswith(f"{DATA}/query")
-    assert [a.status for a in error.attempts] == [None]
+    # A GET is idempotent: the default policy made all four attempts.
+    assert [a.status for a in error.attempts] == [None, None, None, None]
     assert isinstance(error.__cause__, requests.exceptions.ConnectionError)
 
 

@@ -167,17 +167,25 @@ class SObjects:
         return path("sobjects", object_type, self.id)
 
     def _body(
-        self, action: str, method: str, target: str, fields: Any, binary: Optional[Binary]
+        self,
+        action: str,
+        method: str,
+        target: str,
+        fields: Any,
+        binary: Optional[Binary],
+        idempotent: bool = False,
     ) -> Request:
         fields = require_mapping(fields, "fields")
         if binary is None:
-            return Request.build(method, target, json=dict(fields))
+            return Request.build(method, target, json=dict(fields), idempotent=idempotent)
         if self.binary_field is None:
             raise ValueError(f"{action}() with binary= needs binary_field (e.g. 'Body')")
         content, content_type = multipart_body(
             self._type(action), fields, self.binary_field, binary
         )
-        return Request.build(method, target, data=content, content_type=content_type)
+        return Request.build(
+            method, target, data=content, content_type=content_type, idempotent=idempotent
+        )
 
     def insert_request(self, fields: Mapping[str, Any], binary: Optional[Binary] = None) -> Request:
         """The request :meth:`insert` sends."""
@@ -190,13 +198,19 @@ class SObjects:
         """The request :meth:`update` sends."""
         if self.external_id is not None:
             raise ValueError("update() takes a record id; use upsert() with an external id")
-        return self._body("update", "PATCH", self._record_path("update"), fields, binary)
+        # Setting the same values twice leaves the record as once: safe to retry.
+        return self._body(
+            "update", "PATCH", self._record_path("update"), fields, binary, idempotent=True
+        )
 
     def upsert_request(self, fields: Mapping[str, Any]) -> Request:
         """The request :meth:`upsert` sends."""
         if self.external_id is None:
             raise ValueError("upsert() needs external_id (the field) and id (its value)")
-        return self._body("upsert", "PATCH", self._record_path("upsert"), fields, None)
+        # A replay finds the record the first attempt created and updates it: no duplicate.
+        return self._body(
+            "upsert", "PATCH", self._record_path("upsert"), fields, None, idempotent=True
+        )
 
     def delete_request(self) -> Request:
         """The request :meth:`delete` sends."""
