@@ -45,6 +45,9 @@ builders mark the ones that are (record updates, upserts by external id)."""
 
 _API_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,79}$")
 _ID_RE = re.compile(r"^[0-9A-Za-z]{15}(?:[0-9A-Za-z]{3})?$")
+# RFC 9110 field names are tokens; values are visible Latin-1 characters, spaces and tabs.
+_HEADER_NAME_RE = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")
+_HEADER_VALUE_RE = re.compile(r"^[\t\x20-\x7e\x80-\xff]*\Z")
 # Query-string keys whose values are credentials; masked wherever a URL is shown.
 SENSITIVE_KEYS = frozenset(
     {
@@ -135,7 +138,15 @@ def _check_headers(
             raise TypeError("header names and values must be strings")
         # A CR or LF would let a value start a new header or request.
         if any(c in key or c in val for c in "\r\n\0"):
-            raise ValueError(f"header {key!r} contains a line break or NUL")
+            raise ValueError(f"header {key[:40]!r} contains a line break or NUL")
+        if not _HEADER_NAME_RE.match(key):
+            raise ValueError(f"header name {key[:40]!r} is not an HTTP token")
+        # http.client sends header values as Latin-1; anything else would fail mid-send.
+        if not _HEADER_VALUE_RE.match(val):
+            raise ValueError(
+                f"header {key!r} has a character that cannot be sent in an HTTP header "
+                "(control characters and non-Latin-1 text are not allowed)"
+            )
 
 
 def _to_method(value: Any) -> str:
