@@ -362,10 +362,10 @@ class Transport:
         cause = error.__cause__
         what = f"{type(cause).__name__}" if cause is not None else "no response"
         message = self._redact(
-            f"{request.method} {error.url}: the request may have been applied — the connection "
-            f"failed after it was sent ({what}), and a {request.method} that is not idempotent is "
-            "never sent again automatically. Check whether the change was made (for a create, "
-            "query for the record by a unique field) before sending it again."
+            f"{request.method} {error.url}: no response ({what}) and the request may have been "
+            f"applied: the connection failed after it was sent, and a {request.method} that is "
+            "not idempotent is never sent again automatically. Check whether the change was made "
+            "(for a create, query for the record by a unique field) before sending it again."
         )
         unknown = kind(message, method=error.method, url=error.url, request_sent=True)
         unknown.__cause__ = cause

@@ -79,14 +79,15 @@ def test_nothing_leaks(requests_mock: Any, caplog: pytest.LogCaptureFixture) -> 
     for call in (
         lambda: client.query("SELECT Id FROM Account"),
         lambda: client.sobjects().describe_global(),
-        lambda: client.logout(),
-        lambda: client.login_via_soap(),
     ):
         body, request = call()
         observed += [request, request.request, *request.exceptions, *request.attempts]
     with pytest.raises(SalesforceError) as info:
         client._send(salesforcepy.Request.get("limits/"))
     observed += [info.value, *info.value.attempts]  # type: ignore[attr-defined]
+    for call in (lambda: client.logout(), lambda: client.login_via_soap()):
+        body, request = call()
+        observed += [request, request.request, *request.exceptions, *request.attempts]
     strict = salesforcepy.client(
         "dev@example.com",
         PASSWORD,
