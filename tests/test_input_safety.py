@@ -236,6 +236,17 @@ def test_next_records_url_elsewhere_is_not_followed(
     assert [type(e) for e in sent.exceptions] == [ParseError]
 
 
+def test_strict_mode_raises_a_next_records_url_elsewhere(requests_mock: Any) -> None:
+    from .conftest import login
+
+    sf = login(requests_mock, strict=True)
+    first = {"done": False, "records": [], "nextRecordsUrl": "https://evil.example/x"}
+    requests_mock.get(f"{DATA}/query", json=first)
+    with pytest.raises(ParseError, match="nextRecordsUrl"):
+        sf.query_more("SELECT Id FROM Account")
+    assert requests_mock.call_count == 1
+
+
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
 def test_redirects_to_other_hosts_or_plain_http_are_returned(
     sf: salesforcepy.Client, requests_mock: Any, status: int
