@@ -42,6 +42,7 @@ from werkzeug.wrappers import Request, Response
 from .api import (
     Context,
     HttpError,
+    PathConverter,
     Routes,
     RouteSpec,
     VersionConverter,
@@ -116,7 +117,9 @@ class Application:
         self.org = org
         self.specs: dict[str, RouteSpec] = {}
         url_map = Map(
-            converters={"version": VersionConverter}, strict_slashes=False, merge_slashes=False
+            converters={"version": VersionConverter, "path": PathConverter},
+            strict_slashes=False,
+            merge_slashes=False,
         )
         for routes in [*(discover() if families is None else families), control.routes]:
             for spec in routes:

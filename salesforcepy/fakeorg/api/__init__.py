@@ -68,6 +68,7 @@ import pkgutil
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
+import werkzeug.routing
 from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 from werkzeug.routing import BaseConverter, Rule
 from werkzeug.wrappers import Request, Response
@@ -109,6 +110,14 @@ class VersionConverter(BaseConverter):
     """The ``58.0`` of ``/services/data/v58.0``: digits, a dot, digits."""
 
     regex = r"\d{1,3}\.\d{1,2}"
+
+
+class PathConverter(werkzeug.routing.PathConverter):
+    """werkzeug's ``path`` converter, but matching any character, line breaks and a leading slash
+    included (an external id value may hold any character once percent-decoded)."""
+
+    regex = r"[\s\S]+?"
+    part_isolating = False  # werkzeug would infer True: the regex has no "/" in it
 
 
 class HttpError(Exception):

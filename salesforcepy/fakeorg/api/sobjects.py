@@ -25,6 +25,7 @@ import datetime as dt
 import email.utils
 import json
 from typing import Any
+from urllib.parse import unquote
 
 from werkzeug.wrappers import Response
 
@@ -304,13 +305,27 @@ def _single_match(ctx: Context, obj: ObjectDef, field: str, value: str) -> str:
     return ids[0]
 
 
+def _external_id_value(ctx: Context) -> str:
+    """The value segment as the client encoded it: routing sees the path percent-decoded, where an
+    encoded ``%2F`` and a real ``/`` look alike; the raw request target tells them apart."""
+    decoded: str = ctx.args["value"]
+    raw = str(ctx.environ.get("RAW_URI") or "").split("?", 1)[0].split("#", 1)[0]
+    parts = raw.split("/")
+    # "", services, data, vXX.X, sobjects, {SObject}, {field}, {value...}
+    if len(parts) < 8 or parts[4] != "sobjects":
+        return decoded[:-1] if decoded.endswith("/") else decoded
+    value = "/".join(parts[7:])
+    if value.endswith("/"):  # a real trailing slash is only the optional one
+        value = value[:-1]
+    return unquote(value)
+
+
 @routes.route(SOBJECTS + "/<sobject>/<key>/<path:value>", methods=["GET", "PATCH", "DELETE"])
 def by_external_id(ctx: Context) -> Response:
     """GET|PATCH|DELETE /services/data/vXX.X/sobjects/{SObject}/{field}/{value} (and blob reads)"""
     obj = _object(ctx)
     key = ctx.args["key"]
-    # The value may hold (decoded) slashes; a trailing one is the optional trailing slash.
-    value = ctx.args["value"][:-1] if ctx.args["value"].endswith("/") else ctx.args["value"]
+    value = _external_id_value(ctx)
     method = ctx.request.method
     if method == "POST":  # tunnelled: only PATCH gets here
         method = "PATCH"
