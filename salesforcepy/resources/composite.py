@@ -83,7 +83,10 @@ OPERATIONS = ("create", "update", "upsert", "delete", "retrieve")
 _METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
 _FORBIDDEN_HEADERS = frozenset({"accept", "authorization", "content-type"})
 _REFERENCE_ID_RE = re.compile(r"^[A-Za-z0-9_]+$")
-_REFERENCE_PATH_RE = re.compile(r"^[A-Za-z0-9_]+(\[\d+\])*(\.[A-Za-z0-9_]+(\[\d+\])*)*$")
+# "id", "records[0].Account.Name", or "[0].id" into a body that is a list (Collections results).
+_REFERENCE_PATH_RE = re.compile(
+    r"^(?:[A-Za-z0-9_]+|\[\d+\])(\[\d+\])*(\.[A-Za-z0-9_]+(\[\d+\])*)*$"
+)
 _REFERENCE_RE = re.compile(r"@\{([A-Za-z0-9_]+)[^{}]*\}")
 _VERSIONED_RE = re.compile(r"^v\d{1,3}\.\d{1,2}/")
 _DATA_PREFIX = "/services/data/"
@@ -421,7 +424,7 @@ class Subrequest:
 
         Args:
             field_path: the path into the response body, e.g. ``"id"``,
-                ``"records[0].Id"``.
+                ``"records[0].Id"``, or ``"[0].id"`` for a list body (Collections results).
 
         Raises:
             ValueError: the subrequest has no reference_id, or the path is malformed.
@@ -432,7 +435,8 @@ class Subrequest:
             raise ValueError(
                 f"field_path {field_path!r} must look like 'id' or 'records[0].Account.Name'"
             )
-        return f"@{{{self.reference_id}.{field_path}}}"
+        separator = "" if field_path.startswith("[") else "."
+        return f"@{{{self.reference_id}{separator}{field_path}}}"
 
     @classmethod
     def from_json(cls, item: Mapping[str, Any], *, batch: bool = False) -> Subrequest:

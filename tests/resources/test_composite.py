@@ -347,7 +347,8 @@ def test_ref_paths() -> None:
     assert sub.method == "GET"
     assert sub.ref() == "@{q1.id}"
     assert sub.ref("records[0].Account.Name") == "@{q1.records[0].Account.Name}"
-    for bad in ("", "records[x]", "a..b", "a}", ".id"):
+    assert sub.ref("[1].id") == "@{q1[1].id}"
+    for bad in ("", "records[x]", "a..b", "a}", ".id", "[0]id", "[a].id"):
         with pytest.raises(ValueError, match="must look like"):
             sub.ref(bad)
     with pytest.raises(ValueError, match="no reference_id"):
