@@ -11,6 +11,7 @@ REST paths covered (relative to ``/services/data/vXX.X/``):
 - ``POST composite`` — :meth:`Composite.send` (``compositeRequest`` with references)
 - ``POST composite/batch`` — :meth:`Composite.batch`
 - ``POST composite/tree/{type}`` — :meth:`Composite.tree`
+- ``POST composite/graph`` — :meth:`Composite.graph`
 
 Limits are checked before anything is sent: 200 records per Collections call (2,000 ids for
 retrieve), at most 10 runs of consecutive same-type records, 25 subrequests per Composite or batch
@@ -40,6 +41,7 @@ from ..request import Request, Result, SentRequest, api_name, path, record_id
 from ._base import Sender
 
 __all__ = [
+    "MAX_GRAPH_NODES",
     "MAX_QUERY_OR_COLLECTIONS",
     "MAX_RECORDS",
     "MAX_RETRIEVE_IDS",
@@ -58,6 +60,7 @@ __all__ = [
     "create_request",
     "delete_request",
     "failures",
+    "graph_request",
     "retrieve_request",
     "tree_request",
     "update_request",
@@ -78,6 +81,8 @@ MAX_TREE_RECORDS = 200
 """Records per sObject Tree call, all levels together."""
 MAX_TREE_DEPTH = 5
 """Levels of an sObject Tree."""
+MAX_GRAPH_NODES = 500
+"""Subrequests per graph of a Composite graph call."""
 
 OPERATIONS = ("create", "update", "upsert", "delete", "retrieve")
 _METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
@@ -414,7 +419,8 @@ class Subrequest:
     method: str = attrs.field(converter=_upper, validator=_check_method)
     url: str = attrs.field(converter=_check_url)
     reference_id: Optional[str] = attrs.field(default=None, validator=_check_reference_id)
-    body: Any = None
+    # Bodies hold customer data: kept out of reprs (and so out of logs and tracebacks).
+    body: Any = attrs.field(default=None, repr=False)
     http_headers: Mapping[str, str] = attrs.field(
         factory=dict, converter=_to_headers, validator=_check_http_headers
     )
@@ -487,11 +493,11 @@ def _kind(resource: str) -> str:
     return "other"
 
 
-def _subrequests(items: Any, *, batch: bool) -> list[Subrequest]:
+def _batch_subrequests(items: Any) -> list[Subrequest]:
     values = _sequence(items, "subrequests")
     _count(values, "subrequests", MAX_SUBREQUESTS)
     return [
-        item if isinstance(item, Subrequest) else Subrequest.from_json(item, batch=batch)
+        item if isinstance(item, Subrequest) else Subrequest.from_json(item, batch=True)
         for item in values
     ]
 
@@ -507,6 +513,40 @@ def _references(value: Any) -> set[str]:
         for item in value:
             found |= _references(item)
     return found
+
+
+def _checked_composite(
+    items: Any, version: str, *, limit: int, query_limit: Optional[int], where: str
+) -> list[Subrequest]:
+    """Subrequests of a Composite call or graph, checked: count, reference ids, references."""
+    values = _sequence(items, where)
+    _count(values, where, limit)
+    subs = [item if isinstance(item, Subrequest) else Subrequest.from_json(item) for item in values]
+    seen: set[str] = set()
+    heavy = 0
+    for index, sub in enumerate(subs):
+        if sub.reference_id is None:
+            raise ValueError(f"{where}[{index}] needs a reference_id")
+        if sub.reference_id in seen:
+            raise ValueError(f"reference_id {sub.reference_id!r} is used twice in {where}")
+        kind = _kind(sub.resource(version))
+        if kind == "composite":
+            raise ValueError(f"{where}[{index}]: composite calls cannot be nested")
+        if kind in ("query", "collections"):
+            heavy += 1
+        for name in sorted(_references(sub.url) | _references(sub.body)):
+            if name not in seen:
+                raise ValueError(
+                    f"{where}[{index}] ({sub.reference_id}) refers to {name!r}, which is not "
+                    "the reference_id of an earlier subrequest"
+                )
+        seen.add(sub.reference_id)
+    if query_limit is not None and heavy > query_limit:
+        raise ValueError(
+            f"{heavy} subrequests are queries or sObject Collections calls; a composite call "
+            f"allows {query_limit}"
+        )
+    return subs
 
 
 def composite_request(
@@ -532,37 +572,52 @@ def composite_request(
         TypeError, ValueError: any of the problems above, or a malformed subrequest.
     """
     version = normalize_version(version)
-    subs = _subrequests(subrequests, batch=False)
-    seen: set[str] = set()
-    heavy = 0
-    for index, sub in enumerate(subs):
-        if sub.reference_id is None:
-            raise ValueError(f"subrequests[{index}] needs a reference_id")
-        if sub.reference_id in seen:
-            raise ValueError(f"reference_id {sub.reference_id!r} is used twice")
-        kind = _kind(sub.resource(version))
-        if kind == "composite":
-            raise ValueError(f"subrequests[{index}]: composite calls cannot be nested")
-        if kind in ("query", "collections"):
-            heavy += 1
-        for name in sorted(_references(sub.url) | _references(sub.body)):
-            if name not in seen:
-                raise ValueError(
-                    f"subrequests[{index}] ({sub.reference_id}) refers to {name!r}, which is not "
-                    "the reference_id of an earlier subrequest"
-                )
-        seen.add(sub.reference_id)
-    if heavy > MAX_QUERY_OR_COLLECTIONS:
-        raise ValueError(
-            f"{heavy} subrequests are queries or sObject Collections calls; a composite call "
-            f"allows {MAX_QUERY_OR_COLLECTIONS}"
-        )
+    subs = _checked_composite(
+        subrequests,
+        version,
+        limit=MAX_SUBREQUESTS,
+        query_limit=MAX_QUERY_OR_COLLECTIONS,
+        where="subrequests",
+    )
     body = {
         "allOrNone": _bool(all_or_none, "all_or_none"),
         "collateSubrequests": _bool(collate_subrequests, "collate_subrequests"),
         "compositeRequest": [_composite_item(sub, version) for sub in subs],
     }
     return Request.post("composite", json=body)
+
+
+def graph_request(
+    graphs: Mapping[str, Iterable[Union[Subrequest, Mapping[str, Any]]]], *, version: str
+) -> Request:
+    """``POST composite/graph`` (API 50.0+): each graph's subrequests succeed or fail together.
+
+    Args:
+        graphs: graph id -> its subrequests (up to 500 each), checked like :func:`composite_request`
+            (references stay within their graph).
+        version: API version for relative subrequest urls.
+
+    Raises:
+        TypeError, ValueError: no graphs, a bad graph id, or a problem with a graph's subrequests.
+    """
+    version = normalize_version(version)
+    if not isinstance(graphs, Mapping):
+        raise TypeError(
+            f"graphs must be a dict of graph id -> subrequests, not {type(graphs).__name__}"
+        )
+    if not graphs:
+        raise ValueError("graphs must not be empty")
+    body = []
+    for graph_id, subrequests in graphs.items():
+        if not isinstance(graph_id, str) or not _REFERENCE_ID_RE.match(graph_id):
+            raise ValueError(f"graph id {graph_id!r} may hold only letters, digits and underscores")
+        subs = _checked_composite(
+            subrequests, version, limit=MAX_GRAPH_NODES, query_limit=None, where=graph_id
+        )
+        body.append(
+            {"graphId": graph_id, "compositeRequest": [_composite_item(s, version) for s in subs]}
+        )
+    return Request.post("composite/graph", json={"graphs": body})
 
 
 def _composite_item(sub: Subrequest, version: str) -> dict[str, Any]:
@@ -594,7 +649,7 @@ def batch_request(
             has none), a nested composite call.
     """
     version = normalize_version(version)
-    subs = _subrequests(subrequests, batch=True)
+    subs = _batch_subrequests(subrequests)
     items = []
     for index, sub in enumerate(subs):
         if sub.http_headers:
@@ -768,6 +823,27 @@ def _save_failures(results: list[Any], redact: Callable[[str], str]) -> list[Fai
     return found
 
 
+def _composite_failures(
+    entries: list[Any], redact: Callable[[str], str], graph_id: Optional[str] = None
+) -> list[Failure]:
+    found = []
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, Mapping):
+            continue
+        status = entry.get("httpStatusCode")
+        reference = entry.get("referenceId")
+        inner = entry.get("body")
+        if isinstance(status, int) and status >= 400:
+            errors = _typed_errors(inner, status, inner, redact)
+        elif isinstance(inner, list) and (records := _save_failures(inner, redact)):
+            errors = tuple(e for record in records for e in record.errors)
+        else:
+            continue
+        key = f"{graph_id}:{reference}" if graph_id is not None else reference
+        found.append(Failure(index, key, errors, entry))
+    return found
+
+
 def failures(
     body: Any,
     request: Optional[SentRequest] = None,
@@ -778,8 +854,9 @@ def failures(
 
     Reads sObject Collections results (``success: false``), Composite responses
     (``httpStatusCode`` 400 or more, and failed records of Collections subrequests), batch results
-    (``statusCode`` 400 or more) and tree results (entries with ``errors``). Other bodies
-    (retrieve results, error arrays) have none.
+    (``statusCode`` 400 or more), tree results (entries with ``errors``) and graph responses (as
+    Composite, with ``key`` ``"{graphId}:{referenceId}"`` and ``index`` within the graph). Other
+    bodies (retrieve results, error arrays) have none.
 
     Args:
         body: the body a call returned.
@@ -793,19 +870,13 @@ def failures(
     if isinstance(body, list):
         found = _save_failures(body, redact)
     elif isinstance(body, Mapping) and isinstance(body.get("compositeResponse"), list):
-        for index, entry in enumerate(body["compositeResponse"]):
-            if not isinstance(entry, Mapping):
-                continue
-            status = entry.get("httpStatusCode")
-            reference = entry.get("referenceId")
-            inner = entry.get("body")
-            if isinstance(status, int) and status >= 400:
-                errors = _typed_errors(inner, status, inner, redact)
-            elif isinstance(inner, list) and (records := _save_failures(inner, redact)):
-                errors = tuple(e for record in records for e in record.errors)
-            else:
-                continue
-            found.append(Failure(index, reference, errors, entry))
+        found = _composite_failures(body["compositeResponse"], redact)
+    elif isinstance(body, Mapping) and isinstance(body.get("graphs"), list):
+        for graph in body["graphs"]:
+            response = graph.get("graphResponse") if isinstance(graph, Mapping) else None
+            entries = response.get("compositeResponse") if isinstance(response, Mapping) else None
+            if isinstance(entries, list):
+                found.extend(_composite_failures(entries, redact, str(graph.get("graphId"))))
     elif isinstance(body, Mapping) and isinstance(body.get("results"), list):
         for index, entry in enumerate(body["results"]):
             if not isinstance(entry, Mapping):
@@ -1373,4 +1444,30 @@ class Composite:
             TypeError, ValueError: see :func:`tree_request`.
         """
         request = tree_request(object_type, records)
+        return self._client._send(request, timeout=timeout, proxies=proxies, version=version)
+
+    def graph(
+        self,
+        graphs: Mapping[str, Iterable[Union[Subrequest, Mapping[str, Any]]]],
+        *,
+        timeout: Optional[Timeout] = None,
+        proxies: Optional[Proxies] = None,
+        version: Optional[str] = None,
+    ) -> Result:
+        """``POST /services/data/vXX.X/composite/graph`` — all-or-nothing graphs (API 50.0+).
+
+        Args:
+            graphs: graph id -> its subrequests (see :func:`graph_request`).
+            timeout: per-call (connect, read) timeout.
+            proxies: per-call proxy map.
+            version: per-call API version; also used for relative subrequest urls.
+
+        Returns:
+            ``({"graphs": [{"graphId", "isSuccessful", "graphResponse": {"compositeResponse":
+            [...]}}]}, request)``.
+
+        Raises:
+            TypeError, ValueError: see :func:`graph_request`.
+        """
+        request = graph_request(graphs, version=version or self._client.version)
         return self._client._send(request, timeout=timeout, proxies=proxies, version=version)

@@ -10,7 +10,7 @@ import pytest
 import salesforcepy
 from salesforcepy.exceptions import BadRequest, NotFound, PreconditionFailed
 from salesforcepy.fakeorg import FakeOrg
-from salesforcepy.resources.composite import by_reference
+from salesforcepy.resources.composite import Subrequest, by_reference
 
 pytestmark = pytest.mark.integration
 
@@ -298,3 +298,28 @@ def test_tree_limit_of_200_records(sf: salesforcepy.Client) -> None:
     assert request.status == 201
     assert len(body["results"]) == 200
     assert count(sf, f"Account WHERE Name LIKE '{t}%'") == 200
+
+
+# -- graph ---------------------------------------------------------------------------------
+
+
+def test_graph_each_graph_is_all_or_nothing(sf: salesforcepy.Client) -> None:
+    t = tag()
+    c = sf.composite
+
+    def graph(last_name: str | None) -> list[Subrequest]:
+        account = c.subrequest("POST", "sobjects/Account", {"Name": t}, reference_id="account")
+        body = {"AccountId": account.ref(), **({"LastName": last_name} if last_name else {})}
+        return [account, c.subrequest("POST", "sobjects/Contact", body, reference_id="contact")]
+
+    body, request = c.graph({"complete": graph(t), "broken": graph(None)})
+    assert request.status == 200
+    outcome = {g["graphId"]: g["isSuccessful"] for g in body["graphs"]}
+    assert outcome == {"complete": True, "broken": False}
+    keys = [(f.key, f.error.error_code) for f in c.failures(body, request)]
+    assert keys == [
+        ("broken:account", "PROCESSING_HALTED"),
+        ("broken:contact", "REQUIRED_FIELD_MISSING"),
+    ]
+    assert count(sf, f"Account WHERE Name = '{t}'") == 1
+    assert count(sf, f"Contact WHERE LastName = '{t}'") == 1

@@ -25,6 +25,7 @@ from salesforcepy.resources.composite import (
     by_reference,
     composite_request,
     failures,
+    graph_request,
     tree_request,
 )
 
@@ -852,3 +853,140 @@ def test_request_json_is_plain_json() -> None:
     )
     assert json.loads(request.content) == request.json
     assert request.json["compositeRequest"][0]["url"] == "/services/data/v58.0/sobjects"
+
+
+def test_subrequest_repr_hides_the_body() -> None:
+    sub = Subrequest(method="POST", url="sobjects/Account", body={"Name": "Top Secret Inc"})
+    assert "Top Secret" not in repr(sub)
+    assert "sobjects/Account" in repr(sub)
+
+
+# -- graph -------------------------------------------------------------------------------------
+
+
+def test_graph(sf: salesforcepy.Client, requests_mock: Any) -> None:
+    answer: dict[str, Any] = {"graphs": []}
+    requests_mock.post(f"{DATA}/composite/graph", json=answer)
+    c = sf.composite
+    account = c.subrequest("POST", "sobjects/Account", {"Name": "A"}, reference_id="acct")
+    contact = c.subrequest(
+        "POST",
+        "sobjects/Contact",
+        {"LastName": "B", "AccountId": account.ref()},
+        reference_id="con",
+    )
+    other = c.subrequest("POST", "sobjects/Account", {"Name": "C"}, reference_id="acct")
+    body, request = c.graph({"g1": [account, contact], "g2": [other]})
+    assert_request(
+        requests_mock.last_request,
+        "POST",
+        f"{DATA}/composite/graph",
+        json={
+            "graphs": [
+                {
+                    "graphId": "g1",
+                    "compositeRequest": [
+                        {
+                            "method": "POST",
+                            "url": "/services/data/v58.0/sobjects/Account",
+                            "referenceId": "acct",
+                            "body": {"Name": "A"},
+                        },
+                        {
+                            "method": "POST",
+                            "url": "/services/data/v58.0/sobjects/Contact",
+                            "referenceId": "con",
+                            "body": {"LastName": "B", "AccountId": "@{acct.id}"},
+                        },
+                    ],
+                },
+                {
+                    "graphId": "g2",
+                    "compositeRequest": [
+                        {
+                            "method": "POST",
+                            "url": "/services/data/v58.0/sobjects/Account",
+                            "referenceId": "acct",
+                            "body": {"Name": "C"},
+                        }
+                    ],
+                },
+            ]
+        },
+    )
+    assert body == answer
+    assert request.status == 200
+
+
+@pytest.mark.parametrize(
+    ("graphs", "error", "text"),
+    [
+        ({}, ValueError, "must not be empty"),
+        ([], TypeError, "dict of graph id"),
+        ({"bad id": _subs(1)}, ValueError, "graph id"),
+        ({"g": []}, ValueError, "must not be empty"),
+        ({"g": _subs(501)}, ValueError, "at most 500"),
+        # References do not cross graphs.
+        (
+            {
+                "g1": [Subrequest(method="GET", url="sobjects", reference_id="a")],
+                "g2": [Subrequest(method="GET", url="sobjects/Account/@{a.id}", reference_id="b")],
+            },
+            ValueError,
+            "'a'",
+        ),
+    ],
+)
+def test_graph_validation(
+    sf: salesforcepy.Client, requests_mock: Any, graphs: Any, error: Any, text: str
+) -> None:
+    with pytest.raises(error, match=text):
+        sf.composite.graph(graphs)
+    assert requests_mock.call_count == 0
+
+
+def test_graph_allows_more_than_five_queries() -> None:
+    request = graph_request({"g": _subs(30, "query?q=x")}, version="58.0")
+    assert len(request.json["graphs"][0]["compositeRequest"]) == 30
+
+
+def test_failures_of_graph() -> None:
+    halted = [{"errorCode": "PROCESSING_HALTED", "message": "rolled back"}]
+    body = {
+        "graphs": [
+            {
+                "graphId": "good",
+                "graphResponse": {
+                    "compositeResponse": [
+                        {"body": ok(), "httpHeaders": {}, "httpStatusCode": 201, "referenceId": "a"}
+                    ]
+                },
+                "isSuccessful": True,
+            },
+            {
+                "graphId": "bad",
+                "graphResponse": {
+                    "compositeResponse": [
+                        {
+                            "body": halted,
+                            "httpHeaders": {},
+                            "httpStatusCode": 400,
+                            "referenceId": "a",
+                        },
+                        {
+                            "body": [{"errorCode": "REQUIRED_FIELD_MISSING", "message": "x"}],
+                            "httpHeaders": {},
+                            "httpStatusCode": 400,
+                            "referenceId": "b",
+                        },
+                    ]
+                },
+                "isSuccessful": False,
+            },
+        ]
+    }
+    found = failures(body)
+    assert [(f.index, f.key, f.error.error_code) for f in found] == [
+        (0, "bad:a", "PROCESSING_HALTED"),
+        (1, "bad:b", "REQUIRED_FIELD_MISSING"),
+    ]
