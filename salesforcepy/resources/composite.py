@@ -1463,8 +1463,9 @@ class Composite:
             version: per-call API version; also used for relative subrequest urls.
 
         Returns:
-            ``({"graphs": [{"graphId", "isSuccessful", "graphResponse": {"compositeResponse":
-            [...]}}]}, request)``.
+            ``(body, request)``; ``body["graphs"]`` holds one
+            ``{"graphId", "isSuccessful", "graphResponse": {"compositeResponse": [...]}}`` per
+            graph.
 
         Raises:
             TypeError, ValueError: see :func:`graph_request`.
