@@ -350,6 +350,8 @@ def _check_url(value: Any) -> str:
         raise ValueError("url must be a non-empty path without spaces or control characters")
     if "://" in value:
         raise ValueError("url is a path such as 'sobjects/Account', not a full URL")
+    if value.startswith("services/"):
+        raise ValueError("a url starting with services/ needs its leading '/'")
     if value.startswith("/") and not value.startswith(_DATA_PREFIX + "v"):
         raise ValueError(
             "an absolute url must start with /services/data/vXX.X/; composite subrequests "

@@ -362,6 +362,7 @@ def test_ref_paths() -> None:
         ({"method": "TRACE", "url": "x"}, ValueError),
         ({"method": "GET", "url": "https://evil.example.com/x"}, ValueError),
         ({"method": "GET", "url": "/services/apexrest/Echo"}, ValueError),
+        ({"method": "GET", "url": "services/data/v58.0/limits"}, ValueError),
         ({"method": "GET", "url": "sobjects/Account Name"}, ValueError),
         ({"method": "GET", "url": ""}, ValueError),
         ({"method": "GET", "url": 5}, TypeError),
