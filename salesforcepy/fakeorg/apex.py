@@ -653,15 +653,19 @@ APEX_REST_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
 
 
 def _compile_mapping(mapping: str) -> re.Pattern[str]:
+    # "/Orders/*" also answers "/Orders" itself.
+    tail = ""
+    if mapping.endswith("/*"):
+        mapping, tail = mapping[:-2], "(?:/.*)?"
     parts = [re.escape(part) for part in mapping.split("*")]
-    return re.compile(".*".join(parts))
+    return re.compile(".*".join(parts) + tail)
 
 
 class ApexRestRoutes:
     """The Apex REST URL mappings of one org (``@RestResource(urlMapping=...)`` in Apex).
 
     Mappings are matched case-sensitively against the path after ``/services/apexrest``; ``*``
-    matches any run of characters. When several match, an exact (wildcard-free) mapping wins, then
+    matches any run of characters, and a trailing ``/*`` also matches the path without it. When several match, an exact (wildcard-free) mapping wins, then
     the one with the longest text before its first ``*``. A namespace is simply the mapping's first
     segment (``/acme/Orders/*``).
     """
@@ -669,7 +673,6 @@ class ApexRestRoutes:
     def __init__(self) -> None:
         self._routes: list[_Route] = []
         self._lock = threading.Lock()
-        self.register("/Echo", echo)
         self.register("/Echo/*", echo)
 
     def register(

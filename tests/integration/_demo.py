@@ -15,8 +15,14 @@ import pytest
 
 import salesforcepy
 from salesforcepy.fakeorg import FakeOrg
+from salesforcepy.soql import quote
 
-__all__ = ["demo_db", "demo_org", "sf"]
+__all__ = ["demo_db", "demo_org", "sf", "soql"]
+
+
+def soql(template: str, *values: str) -> str:
+    """``template`` with each ``{}`` replaced by a quoted SOQL string literal of a value."""
+    return template.format(*(quote(value) for value in values))
 
 
 @pytest.fixture(scope="session")

@@ -23,13 +23,13 @@ import salesforcepy
 from salesforcepy import SentRequest
 from salesforcepy.fakeorg import FakeOrg
 
-from ._demo import demo_db, demo_org  # noqa: F401  (fixtures)
+from ._demo import *  # noqa: F403  (the demo_db and demo_org fixtures)
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def client(demo_org: FakeOrg) -> Iterator[salesforcepy.Client]:  # noqa: F811
+def client(demo_org: FakeOrg) -> Iterator[salesforcepy.Client]:
     """The examples' ``client``: "Once the login call has been performed successfully"."""
     client = salesforcepy.client(**demo_org.credentials)
     login = client.login()
@@ -38,7 +38,7 @@ def client(demo_org: FakeOrg) -> Iterator[salesforcepy.Client]:  # noqa: F811
     client.close()
 
 
-def test_login(demo_org: FakeOrg) -> None:  # noqa: F811
+def test_login(demo_org: FakeOrg) -> None:
     client = salesforcepy.client(**demo_org.credentials)
     body, request = client.login()
     assert request.status == 200
@@ -61,7 +61,7 @@ def test_query(client: salesforcepy.Client) -> None:
     assert set(record) == {"attributes", "Id", "Name"}
 
 
-def test_query_more(client: salesforcepy.Client, demo_org: FakeOrg) -> None:  # noqa: F811
+def test_query_more(client: salesforcepy.Client, demo_org: FakeOrg) -> None:
     # fmt: off
     query_results = client.query_more('SELECT Id, Name FROM Account')
     # fmt: on
@@ -146,7 +146,7 @@ def test_describe_global(client: salesforcepy.Client) -> None:
     assert {"Account", "Attachment", "FeedItem", "ProcessInstance", "ApexClass"} <= names
 
 
-def test_insert_file(client: salesforcepy.Client, demo_org: FakeOrg) -> None:  # noqa: F811
+def test_insert_file(client: salesforcepy.Client, demo_org: FakeOrg) -> None:
     # fmt: off
     # Create a file tuple ordered like so: ( filename, body, content_type )
     file = ( "SalesforcePy.txt", "Hello world", "text/plain" )
@@ -184,7 +184,7 @@ def test_execute_anonymous(client: salesforcepy.Client) -> None:
     }
 
 
-def test_approval_process(client: salesforcepy.Client, demo_org: FakeOrg) -> None:  # noqa: F811
+def test_approval_process(client: salesforcepy.Client, demo_org: FakeOrg) -> None:
     # fmt: off
     requestBody = {
       "requests": [{
@@ -298,7 +298,7 @@ def test_wave_query(client: salesforcepy.Client) -> None:
     assert result[0]["action"] == "query"
 
 
-def test_logout(client: salesforcepy.Client, demo_org: FakeOrg) -> None:  # noqa: F811
+def test_logout(client: salesforcepy.Client, demo_org: FakeOrg) -> None:
     token = client.session.access_token
     version = client.version
 
