@@ -321,15 +321,18 @@ class _Checker:
             self.statement()
         self.advance()
 
-    def group(self) -> list[Token]:
-        """A balanced ``(...)`` or ``[...]`` group; returns its tokens (brackets included)."""
+    def group(self, *, semicolons: bool = False) -> list[Token]:
+        """A balanced ``(...)`` or ``[...]`` group; returns its tokens (brackets included).
+
+        Only a ``for (...)`` header may hold ``;``: anywhere else it means a bracket is missing.
+        """
         opener = self.advance()
         closer = _OPENERS[opener.text]
         stack = [closer]
         taken = [opener]
         while stack:
             token = self.current
-            if token.kind == EOF:
+            if token.kind == EOF or (token.text == ";" and not semicolons):
                 raise _missing(stack[-1], token)
             if token.text in _OPENERS:
                 stack.append(_OPENERS[token.text])
@@ -351,7 +354,7 @@ class _Checker:
             self.advance()
             if self.current.text != "(":
                 raise _missing("(", self.current)
-            self.group()
+            self.group(semicolons=token.word == "for")
             self.body()
         elif token.kind == IDENT and token.word in _BLOCK_PREFIX:
             self.advance()

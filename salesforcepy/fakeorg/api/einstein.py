@@ -68,7 +68,9 @@ def _template(store: Store, name: str) -> tuple[str, str]:
 
 
 def _config(body: Mapping[str, Any]) -> Mapping[str, Any]:
-    config = body.get("additionalConfig") or {}
+    config = body.get("additionalConfig")
+    if config is None:
+        return {}
     if not isinstance(config, Mapping):
         raise SalesforceError(400, "JSON_PARSER_ERROR", "additionalConfig must be a JSON object")
     return config
