@@ -13,6 +13,12 @@ The records the SalesforcePy usage examples (seed 001) name by id exist with exa
 accounts ``0010Y0000055YG7QAM``, ``0010Y0000056ljcQAA``, ``00161000011ueBVAAY`` and users
 ``00561000000j3h2AAA``, ``005610000027SlYAAU`` (see ``WELL_KNOWN``).
 
+For the other API families the seed adds the approval processes ``test_account`` (Account, the
+usage examples' process) and ``large_opportunity`` (Opportunity, two steps), the Apex classes
+``EchoResource`` and ``AccountService``, the CRM Analytics dataset ``opportunities`` under the ids
+the usage examples' SAQL loads (``WAVE_OPPORTUNITIES``), a few Chatter posts (one mentioning the
+approver) and the Einstein prompt template ``Account_Summary``.
+
 Extending: a step is a function ``step(ctx: DemoContext) -> None``; ``DEMO_STEPS`` lists them in
 order and ``load_demo`` runs them inside one transaction. Later steps find earlier records in
 ``ctx.ids`` (lists of ids per kind, e.g. ``ctx.ids["Account"]``). Add a step by appending to
