@@ -668,9 +668,10 @@ class ApexRestRoutes:
     """The Apex REST URL mappings of one org (``@RestResource(urlMapping=...)`` in Apex).
 
     Mappings are matched case-sensitively against the path after ``/services/apexrest``; ``*``
-    matches any run of characters, and a trailing ``/*`` also matches the path without it. When several match, an exact (wildcard-free) mapping wins, then
-    the one with the longest text before its first ``*``. A namespace is simply the mapping's first
-    segment (``/acme/Orders/*``).
+    matches any run of characters, and a trailing ``/*`` also matches the path without it. When
+    several match, an exact (wildcard-free) mapping wins, then the one with the longest text
+    before its first ``*``. A namespace is simply the mapping's first segment
+    (``/acme/Orders/*``).
     """
 
     def __init__(self) -> None:
