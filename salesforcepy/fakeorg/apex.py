@@ -291,6 +291,8 @@ class _Checker:
         self.pos = 0
         # The (start, end) token ranges of top-level statements, for the "run" pass.
         self.top_level: list[tuple[int, int]] = []
+        # Where the last "(...)" group of the current statement started, and its tokens.
+        self._last_group: tuple[int, list[Token]] = (0, [])
 
     @property
     def current(self) -> Token:
@@ -428,8 +430,6 @@ class _Checker:
                     token.word in ("public", "private", "protected", "global")
                 )
             previous = self.advance()
-
-    _last_group: tuple[int, list[Token]] = (0, [])
 
     def _annotation(self) -> None:
         """``@Name`` or ``@Name(...)`` before a declaration."""

@@ -17,7 +17,7 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from ..approvals import ACTION_TYPES, ApprovalError, Approvals, failed_result
+from ..approvals import ACTION_TYPES, Approvals, failed_result
 from ..errors import SalesforceError
 from . import DATA, Context, Routes, json_response
 
@@ -58,11 +58,8 @@ def approvals(ctx: Context) -> Response:
     for request in _parse(ctx):
         try:
             results.append(engine.run(request, ctx.user_id))
-        except ApprovalError as error:
-            errors.append(error)
-            results.append(failed_result(error))
         except SalesforceError as error:
-            # A store error (a validation of the records written) fails this request only.
+            # An ApprovalError, or a store error while writing: this request fails, alone.
             errors.append(error)
             results.append(failed_result(error))
     if len(errors) == len(results):
