@@ -23,6 +23,7 @@ KEYS = {
     "client_id",
     "client_secret",
     "org_id",
+    "jwt_private_key_path",
 }
 
 
