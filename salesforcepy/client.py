@@ -582,6 +582,8 @@ class Client:
             assertion = auth.jwt_assertion(
                 key, client_id=client_id, username=user, audience=aud, now=time.time()
             )
+            # A bearer credential for its lifetime: scrubbed like a token.
+            self._remember(assertion)
             return auth.jwt_request(assertion)
 
         def rerun(current: Session) -> Result:
