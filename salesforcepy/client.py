@@ -755,7 +755,7 @@ class Client:
                 return SessionRefreshError(f"the session was not renewed: {reason}")
             if self._logging_out:
                 return SessionRefreshError("the session was not renewed: logout() is ending it")
-            if stale.get("Authorization") != f"Bearer {session.access_token}":
+            if not _sent_with(stale, session.access_token):
                 return None
             failed = self._failed_renewal
             if failed is not None and failed[0] == session.access_token and failed[1] >= asked:
@@ -1034,6 +1034,12 @@ def _show_device_instructions(authorization: auth.DeviceAuthorization) -> None:
         file=sys.stderr,
         flush=True,
     )
+
+
+def _sent_with(headers: Mapping[str, str], token: str) -> bool:
+    """Whether ``headers`` carried ``token`` (as ``Authorization: Bearer`` or Bulk 1.0's
+    ``X-SFDC-Session``)."""
+    return any(value in (token, f"Bearer {token}") for value in headers.values())
 
 
 def _explain_expiry(errors: list[Any], attempts: list[Any], response: Any) -> None:
