@@ -38,7 +38,7 @@ from .options import (
     Timeout,
     normalize_login_url,
 )
-from .request import Request, Result, SentRequest
+from .request import Base, Request, Result, SentRequest
 from .resources.apex import Apex, Params
 from .resources.approvals import Approvals
 from .resources.chatter import Chatter
@@ -198,6 +198,9 @@ class Client:
             version=version or self.version,
         )
         if request.authenticated and session is not None:
+            if request.base is Base.ASYNC:
+                # Bulk API 1.0 takes the session (or OAuth token) in its own header.
+                return url, {"X-SFDC-Session": session.access_token}
             return url, {"Authorization": f"Bearer {session.access_token}"}
         return url, {}
 
@@ -1014,7 +1017,7 @@ class Client:
 
     @property
     def jobs(self) -> Jobs:
-        """Bulk API jobs: ``client.jobs.ingest``."""
+        """Bulk API jobs: ``client.jobs.ingest``, ``.query`` (Bulk 2.0), ``.legacy`` (Bulk 1.0)."""
         return Jobs(self)
 
 

@@ -28,6 +28,7 @@ from .faults import Fault, FaultSet
 
 if TYPE_CHECKING:
     from .api import Routes
+    from .bulk.settings import BulkSettings
     from .schema import FieldDef, ObjectDef
     from .server import Application, HttpServer, Stats
     from .store import Store
@@ -258,6 +259,7 @@ class FakeOrg:
         families: the API families (``Routes``) to serve; default: every module of ``fakeorg.api``.
         compress: gzip responses of 1 KiB or more for clients that accept it (as Salesforce
             does; off by default because benchmarks should not pay for it).
+        bulk: pace and limits of bulk jobs (``BulkSettings.fast()`` for tests); see :attr:`bulk`.
     """
 
     def __init__(
@@ -271,6 +273,7 @@ class FakeOrg:
         versions: Sequence[str] | None = None,
         families: Iterable[Routes] | None = None,
         compress: bool = False,
+        bulk: BulkSettings | None = None,
     ) -> None:
         if seed is not None and seed != "demo" and not callable(seed):
             raise ValueError(f"unknown seed {seed!r}: use 'demo' or a callable taking the store")
@@ -283,6 +286,7 @@ class FakeOrg:
         self._versions = versions
         self._families = families
         self._compress = compress
+        self._bulk = bulk
         self._state: OrgState | None = None
         self._server: HttpServer | None = None
         self._thread: threading.Thread | None = None
@@ -312,6 +316,7 @@ class FakeOrg:
             stats = Stats()
             state = OrgState(store, stats=stats, versions=self._versions, clock=self.clock)
             state.compress_responses = self._compress
+            state.extension("bulk.settings", lambda _state: self.bulk)
             app = Application(state, self._families)
             ssl_context = None
             if self.tls:
@@ -364,6 +369,16 @@ class FakeOrg:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+
+    @property
+    def bulk(self) -> BulkSettings:
+        """The live pace and limits of bulk jobs; change them at any time
+        (``org.bulk.rows_per_second = None`` makes running jobs finish as fast as possible)."""
+        if self._bulk is None:
+            from .bulk.settings import BulkSettings
+
+            self._bulk = BulkSettings()
+        return self._bulk
 
     # ---- what a client needs ---------------------------------------------------------------------
 
