@@ -163,16 +163,21 @@ class Client:
 
     def _update_secrets(self) -> None:
         # Longest first, so that a secret containing another is replaced whole.
-        self._secrets = tuple(
-            sorted({*self._option_secrets, *self._token_secrets}, key=len, reverse=True)
-        )
+        every = {*self._option_secrets, *self._token_secrets}
+        self._secrets = tuple(sorted(every, key=len, reverse=True))
 
-    def _remember(self, *values: Optional[str]) -> None:
-        """Add tokens, keys and codes the client now holds to what :meth:`_redact` scrubs."""
+    def _remember(self, *values: Optional[str], keep: bool = False) -> None:
+        """Add tokens, keys and codes the client now holds to what :meth:`_redact` scrubs.
+
+        Short-lived values (access tokens, assertions, device codes) are kept for the last
+        :data:`_MAX_TOKEN_SECRETS`; ``keep`` values (private keys, refresh tokens, a given
+        session id) for the client's life.
+        """
         with self._lock:
+            target = self._option_secrets if keep else self._token_secrets
             for value in values:
-                if value and len(value) >= _MIN_SECRET_CHARS and value not in self._token_secrets:
-                    self._token_secrets.append(value)
+                if value and len(value) >= _MIN_SECRET_CHARS and value not in target:
+                    target.append(value)
             del self._token_secrets[:-_MAX_TOKEN_SECRETS]
             self._update_secrets()
 
@@ -297,7 +302,7 @@ class Client:
             raise ValueError(
                 "instance_url must be scheme and host only, e.g. https://acme.my.salesforce.com"
             )
-        self._remember(session_id)
+        self._remember(session_id, keep=True)
         self._session = Session(
             instance_url=url,
             access_token=session_id.strip(),
@@ -323,7 +328,8 @@ class Client:
         A renewal (``current`` given) keeps the API version and, unless the answer brought a new
         one, the refresh token of the session it replaces.
         """
-        self._remember(grant.access_token, grant.refresh_token)
+        self._remember(grant.access_token)
+        self._remember(grant.refresh_token, keep=True)
         if current is not None:
             version = current.api_version
             refresh = grant.refresh_token or refresh_token or current.refresh_token
@@ -488,7 +494,7 @@ class Client:
                 "login_via_refresh_token() needs a refresh token: pass refresh_token=, or log in "
                 "first with a flow that returns one (the device flow)"
             )
-        self._remember(token)
+        self._remember(token, keep=True)
         request = auth.refresh_token_request(self.options, token)
         return self._oauth_login(
             request,
@@ -579,7 +585,7 @@ class Client:
             raise TypeError("audience must be a non-empty string")
         aud = audience or auth.default_audience(self.options.login_url)
         key = auth.load_private_key(private_key)
-        self._remember(key.decode("utf-8", errors="replace").strip())
+        self._remember(key.decode("utf-8", errors="replace").strip(), keep=True)
 
         def build() -> Request:
             assertion = auth.jwt_assertion(
@@ -764,35 +770,30 @@ class Client:
             if failed is not None and failed[0] == session.access_token and failed[1] >= asked:
                 # A renewal of this very session failed while this call waited for it.
                 return failed[2]
-            renew: Optional[Callable[[], Result]] = None
-            if session.refresh_token:
-                token = session.refresh_token
-                renew = lambda: self._token_exchange(  # noqa: E731 - one expression
-                    auth.refresh_token_request(self.options, token),
-                    "refresh_token",
-                    current=session,
-                )
-            elif self._rerun is not None:
-                rerun = self._rerun
-                renew = lambda: rerun(session)  # noqa: E731 - one expression
-            if renew is None:
+            if not session.refresh_token and self._rerun is None:
                 return SessionRefreshError(f"the session was not renewed: {self._no_renewal}")
-            cause: Optional[SalesforceError] = None
+            cause: SalesforceError
             try:
-                _, sent = renew()
-            except SalesforceError as exc:
+                _, sent = self._renew(session)
+            except SalesforceError as exc:  # no response from the token endpoint
                 cause = exc
             else:
                 if sent.ok:
-                    logger.debug(
-                        "session renewed (%s)", self._session.flow if self._session else ""
-                    )
+                    logger.debug("expired %s session renewed", session.flow)
                     return None
                 cause = sent.exceptions[0]
             error = SessionRefreshError(f"the session expired and could not be renewed: {cause}")
             error.__cause__ = cause
             self._failed_renewal = (session.access_token, time.monotonic(), error)
             return error
+
+    def _renew(self, session: Session) -> Result:
+        """Replace ``session``: with its refresh token if it has one, else by the login flow."""
+        if session.refresh_token:
+            request = auth.refresh_token_request(self.options, session.refresh_token)
+            return self._token_exchange(request, "refresh_token", current=session)
+        assert self._rerun is not None
+        return self._rerun(session)
 
     def _forget(self) -> None:
         with self._lock:

@@ -220,3 +220,26 @@ def test_nothing_leaks_from_jwt_refresh_token_and_device_flows(
     for secret in secrets:
         leaks = [t for t in texts if secret in t]
         assert leaks == [], secret
+
+
+def test_long_lived_secrets_stay_redacted_after_many_renewals(requests_mock: Any) -> None:
+    token_url = f"{LOGIN_URL}/services/oauth2/token"
+    tokens = iter(f"00D5g000004abcD!Renewed{n:04d}" for n in range(1000))
+    requests_mock.post(
+        token_url,
+        json=lambda request, context: {"access_token": next(tokens), "instance_url": INSTANCE_URL},
+    )
+    client = salesforcepy.client(client_id="3MVG9ConsumerKey", version="58.0")
+    client.login_via_refresh_token(REFRESH_TOKEN)[1].raise_for_status()
+    expired = {"status_code": 401, "json": [{"errorCode": "INVALID_SESSION_ID", "message": "x"}]}
+    for _ in range(40):
+        requests_mock.get(f"{DATA}/limits/", [expired, {"json": {}}])
+        _, request = client._send(salesforcepy.Request.get("limits/"))
+        assert request.refreshed
+    echo = [{"errorCode": "INVALID_FIELD", "message": f"saw {REFRESH_TOKEN}"}]
+    requests_mock.get(f"{DATA}/limits/", status_code=400, json=echo)
+
+    _, request = client._send(salesforcepy.Request.get("limits/"))
+
+    assert REFRESH_TOKEN not in str(request.exceptions[0])
+    assert "[redacted]" in str(request.exceptions[0])
