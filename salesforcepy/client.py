@@ -42,6 +42,7 @@ from .request import Base, Request, Result, SentRequest
 from .resources.apex import Apex, Params
 from .resources.approvals import Approvals
 from .resources.chatter import Chatter
+from .resources.composite import Composite
 from .resources.jobs import Jobs
 from .resources.query import Query
 from .resources.sobjects import SObjects
@@ -1010,6 +1011,11 @@ class Client:
     def chatter(self) -> Chatter:
         """Chatter builder: ``client.chatter.feed_item(...)``, ``.feed_comment(...)``."""
         return Chatter(self)
+
+    @property
+    def composite(self) -> Composite:
+        """Composite family: ``client.composite.create(...)``, ``.send(...)``, ``.tree(...)``."""
+        return Composite(self)
 
     @property
     def wave(self) -> Wave:
