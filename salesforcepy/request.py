@@ -68,6 +68,9 @@ class Base(str, enum.Enum):
     """``{login_url}`` — OAuth and SOAP login endpoints."""
     ABSOLUTE = "absolute"
     """The path is a full URL."""
+    ASYNC = "async"
+    """``{instance_url}/services/async/{version}/`` — Bulk API 1.0; the session goes in
+    ``X-SFDC-Session`` instead of ``Authorization``."""
 
 
 def api_name(value: Any, name: str) -> str:
@@ -219,7 +222,7 @@ class Request:
     def __attrs_post_init__(self) -> None:
         if self.base in (Base.INSTANCE, Base.LOGIN) and not self.path.startswith("/"):
             raise ValueError(f"a {self.base.value}-relative path must start with '/'")
-        if self.base is Base.DATA and self.path.startswith("/"):
+        if self.base in (Base.DATA, Base.ASYNC) and self.path.startswith("/"):
             raise ValueError("a data-API path is relative, e.g. 'sobjects/Account'")
 
     @classmethod
@@ -308,8 +311,10 @@ class Request:
 
         Args:
             login_url: the client's login URL (for :attr:`Base.LOGIN`).
-            instance_url: the session's instance URL (for :attr:`Base.DATA`/:attr:`Base.INSTANCE`).
-            version: API version such as ``"58.0"`` (for :attr:`Base.DATA`).
+            instance_url: the session's instance URL (for :attr:`Base.DATA`, :attr:`Base.ASYNC`
+                and :attr:`Base.INSTANCE`).
+            version: API version such as ``"58.0"`` (for :attr:`Base.DATA` and
+                :attr:`Base.ASYNC`).
 
         Raises:
             ValueError: an instance-relative request without an instance URL.
@@ -323,6 +328,8 @@ class Request:
                 raise ValueError("this request needs an instance URL; log in first")
             if self.base is Base.DATA:
                 url = f"{instance_url}/services/data/v{version}/{self.path}"
+            elif self.base is Base.ASYNC:
+                url = f"{instance_url}/services/async/{version}/{self.path}"
             else:
                 url = instance_url + self.path
         if self.params:
@@ -366,6 +373,10 @@ class Attempt:
         status: HTTP status, or ``None`` when no response arrived.
         elapsed: time from sending to the response body being read (or to the failure).
         error: the transport error when no response arrived.
+        refreshed: the answer said the session expired, and the client renewed the session and
+            replayed the call (the next attempt).
+        refresh_error: the answer said the session expired and the session could not be renewed:
+            why (the call was not replayed).
     """
 
     number: int
@@ -374,6 +385,8 @@ class Attempt:
     status: Optional[int]
     elapsed: timedelta
     error: Optional[SalesforceError] = None
+    refreshed: bool = False
+    refresh_error: Optional[SalesforceError] = None
 
 
 @attrs.define(kw_only=True, eq=False, repr=False)
@@ -406,6 +419,11 @@ class SentRequest:
     def ok(self) -> bool:
         """True when the call produced no error."""
         return not self.exceptions
+
+    @property
+    def refreshed(self) -> bool:
+        """True when the session was renewed during this call (and the call replayed)."""
+        return any(attempt.refreshed for attempt in self.attempts)
 
     def raise_for_status(self) -> None:
         """Raise the first typed error of this call, if there is one.
