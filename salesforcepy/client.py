@@ -40,10 +40,12 @@ from .options import (
     Timeout,
     normalize_login_url,
 )
-from .request import Request, Result, SentRequest
+from .request import Base, Request, Result, SentRequest
 from .resources.apex import Apex, Params
 from .resources.approvals import Approvals
 from .resources.chatter import Chatter
+from .resources.composite import Composite
+from .resources.einstein import Einstein
 from .resources.jobs import Jobs
 from .resources.query import Query
 from .resources.sobjects import SObjects
@@ -213,16 +215,21 @@ class Client:
 
     def _update_secrets(self) -> None:
         # Longest first, so that a secret containing another is replaced whole.
-        self._secrets = tuple(
-            sorted({*self._option_secrets, *self._token_secrets}, key=len, reverse=True)
-        )
+        every = {*self._option_secrets, *self._token_secrets}
+        self._secrets = tuple(sorted(every, key=len, reverse=True))
 
-    def _remember(self, *values: Optional[str]) -> None:
-        """Add tokens, keys and codes the client now holds to what :meth:`_redact` scrubs."""
+    def _remember(self, *values: Optional[str], keep: bool = False) -> None:
+        """Add tokens, keys and codes the client now holds to what :meth:`_redact` scrubs.
+
+        Short-lived values (access tokens, assertions, device codes) are kept for the last
+        :data:`_MAX_TOKEN_SECRETS`; ``keep`` values (private keys, refresh tokens, a given
+        session id) for the client's life.
+        """
         with self._lock:
+            target = self._option_secrets if keep else self._token_secrets
             for value in values:
-                if value and len(value) >= _MIN_SECRET_CHARS and value not in self._token_secrets:
-                    self._token_secrets.append(value)
+                if value and len(value) >= _MIN_SECRET_CHARS and value not in target:
+                    target.append(value)
             del self._token_secrets[:-_MAX_TOKEN_SECRETS]
             self._update_secrets()
 
@@ -248,6 +255,9 @@ class Client:
             version=version or self.version,
         )
         if request.authenticated and session is not None:
+            if request.base is Base.ASYNC:
+                # Bulk API 1.0 takes the session (or OAuth token) in its own header.
+                return url, {"X-SFDC-Session": session.access_token}
             return url, {"Authorization": f"Bearer {session.access_token}"}
         return url, {}
 
@@ -345,7 +355,7 @@ class Client:
             raise ValueError(
                 "instance_url must be scheme and host only, e.g. https://acme.my.salesforce.com"
             )
-        self._remember(session_id)
+        self._remember(session_id, keep=True)
         self._session = Session(
             instance_url=url,
             access_token=session_id.strip(),
@@ -371,7 +381,8 @@ class Client:
         A renewal (``current`` given) keeps the API version and, unless the answer brought a new
         one, the refresh token of the session it replaces.
         """
-        self._remember(grant.access_token, grant.refresh_token)
+        self._remember(grant.access_token)
+        self._remember(grant.refresh_token, keep=True)
         if current is not None:
             version = current.api_version
             refresh = grant.refresh_token or refresh_token or current.refresh_token
@@ -536,7 +547,7 @@ class Client:
                 "login_via_refresh_token() needs a refresh token: pass refresh_token=, or log in "
                 "first with a flow that returns one (the device flow)"
             )
-        self._remember(token)
+        self._remember(token, keep=True)
         request = auth.refresh_token_request(self.options, token)
         return self._oauth_login(
             request,
@@ -627,12 +638,14 @@ class Client:
             raise TypeError("audience must be a non-empty string")
         aud = audience or auth.default_audience(self.options.login_url)
         key = auth.load_private_key(private_key)
-        self._remember(key.decode("utf-8", errors="replace").strip())
+        self._remember(key.decode("utf-8", errors="replace").strip(), keep=True)
 
         def build() -> Request:
             assertion = auth.jwt_assertion(
                 key, client_id=client_id, username=user, audience=aud, now=time.time()
             )
+            # A bearer credential for its lifetime: scrubbed like a token.
+            self._remember(assertion)
             return auth.jwt_request(assertion)
 
         def rerun(current: Session) -> Result:
@@ -804,41 +817,36 @@ class Client:
                 return SessionRefreshError(f"the session was not renewed: {reason}")
             if self._logging_out:
                 return SessionRefreshError("the session was not renewed: logout() is ending it")
-            if stale.get("Authorization") != f"Bearer {session.access_token}":
+            if not _sent_with(stale, session.access_token):
                 return None
             failed = self._failed_renewal
             if failed is not None and failed[0] == session.access_token and failed[1] >= asked:
                 # A renewal of this very session failed while this call waited for it.
                 return failed[2]
-            renew: Optional[Callable[[], Result]] = None
-            if session.refresh_token:
-                token = session.refresh_token
-                renew = lambda: self._token_exchange(  # noqa: E731 - one expression
-                    auth.refresh_token_request(self.options, token),
-                    "refresh_token",
-                    current=session,
-                )
-            elif self._rerun is not None:
-                rerun = self._rerun
-                renew = lambda: rerun(session)  # noqa: E731 - one expression
-            if renew is None:
+            if not session.refresh_token and self._rerun is None:
                 return SessionRefreshError(f"the session was not renewed: {self._no_renewal}")
-            cause: Optional[SalesforceError] = None
+            cause: SalesforceError
             try:
-                _, sent = renew()
-            except SalesforceError as exc:
+                _, sent = self._renew(session)
+            except SalesforceError as exc:  # no response from the token endpoint
                 cause = exc
             else:
                 if sent.ok:
-                    logger.debug(
-                        "session renewed (%s)", self._session.flow if self._session else ""
-                    )
+                    logger.debug("expired %s session renewed", session.flow)
                     return None
                 cause = sent.exceptions[0]
             error = SessionRefreshError(f"the session expired and could not be renewed: {cause}")
             error.__cause__ = cause
             self._failed_renewal = (session.access_token, time.monotonic(), error)
             return error
+
+    def _renew(self, session: Session) -> Result:
+        """Replace ``session``: with its refresh token if it has one, else by the login flow."""
+        if session.refresh_token:
+            request = auth.refresh_token_request(self.options, session.refresh_token)
+            return self._token_exchange(request, "refresh_token", current=session)
+        assert self._rerun is not None
+        return self._rerun(session)
 
     def _forget(self) -> None:
         with self._lock:
@@ -1039,6 +1047,17 @@ class Client:
             version=version,
         )
 
+    def tooling_query(
+        self,
+        soql: str,
+        *,
+        timeout: Optional[Timeout] = None,
+        proxies: Optional[Proxies] = None,
+        version: Optional[str] = None,
+    ) -> Result:
+        """``GET /services/data/vXX.X/tooling/query/?q={soql}``; see :meth:`.Apex.tooling_query`."""
+        return Apex(self).tooling_query(soql, timeout=timeout, proxies=proxies, version=version)
+
     def approvals(
         self,
         body: Optional[Mapping[str, Any]] = None,
@@ -1076,13 +1095,24 @@ class Client:
         return Chatter(self)
 
     @property
+    def composite(self) -> Composite:
+        """Composite family: ``client.composite.create(...)``, ``.send(...)``, ``.tree(...)``."""
+        return Composite(self)
+
+    @property
     def wave(self) -> Wave:
         """CRM Analytics builder: ``client.wave.dataset(...)``, ``.query(...)``."""
         return Wave(self)
 
     @property
+    def einstein(self) -> Einstein:
+        """Einstein generative AI: ``client.einstein.llm.prompt.generations(...)``,
+        ``.llm.embeddings(...)``, ``.prompt_template_generations(...)``."""
+        return Einstein(self)
+
+    @property
     def jobs(self) -> Jobs:
-        """Bulk API jobs: ``client.jobs.ingest``."""
+        """Bulk API jobs: ``client.jobs.ingest``, ``.query`` (Bulk 2.0), ``.legacy`` (Bulk 1.0)."""
         return Jobs(self)
 
 
@@ -1102,6 +1132,12 @@ def _show_device_instructions(authorization: auth.DeviceAuthorization) -> None:
         file=sys.stderr,
         flush=True,
     )
+
+
+def _sent_with(headers: Mapping[str, str], token: str) -> bool:
+    """Whether ``headers`` carried ``token`` (as ``Authorization: Bearer`` or Bulk 1.0's
+    ``X-SFDC-Session``)."""
+    return any(value in (token, f"Bearer {token}") for value in headers.values())
 
 
 def _explain_expiry(errors: list[Any], attempts: list[Any], response: Any) -> None:

@@ -371,6 +371,8 @@ ERROR_CODE_CLASSES: Mapping[str, type[HTTPError]] = {
     "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST": InvalidOrNullForRestrictedPicklist,
     "UNABLE_TO_LOCK_ROW": UnableToLockRow,
     "INVALID_SESSION_ID": InvalidSessionId,
+    # Bulk API 1.0 spells it this way (in an XML or JSON error body with status 400).
+    "InvalidSessionId": InvalidSessionId,
     "REQUEST_LIMIT_EXCEEDED": RequestLimitExceeded,
     "NOT_FOUND": NotFound,
     "ENTITY_IS_DELETED": EntityIsDeleted,

@@ -7,7 +7,8 @@ JSON is parsed, CSV/XML/other text comes back as ``str``, anything else (blobs) 
 
 :func:`errors_from_body` reads Salesforce's error shapes — the usual array of
 ``{"message", "errorCode", "fields"}``, a single such object, an OAuth ``{"error",
-"error_description"}`` object, the 300 answer (an array of record URL strings), HTML or plain text
+"error_description"}`` object, Bulk API 1.0's ``<error>`` document (or its JSON form) with
+``exceptionCode`` and ``exceptionMessage``, the 300 answer (an array of record URL strings), HTML or plain text
 from a proxy, or nothing — and never fails on any of them.
 
 :func:`read_response` combines both the way every call uses them.
@@ -195,6 +196,31 @@ def _error_from_item(status: int, item: Mapping[str, Any], body: Any, redact: Re
     )
 
 
+_DATALOAD_NS = "http://www.force.com/2009/06/asyncapi/dataload"
+
+
+def _dataload_error(text: str) -> Optional[tuple[str, str]]:
+    """``(exceptionCode, exceptionMessage)`` of a Bulk API 1.0 ``<error>`` document, else None."""
+    if _DATALOAD_NS not in text or "exceptionCode" not in text:
+        return None
+    from lxml import etree  # type: ignore[import-untyped, unused-ignore]
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        root = etree.fromstring(text.encode("utf-8"), parser)
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+    if root.tag != f"{{{_DATALOAD_NS}}}error":
+        return None
+    code = root.findtext(f"{{{_DATALOAD_NS}}}exceptionCode") or ""
+    message = root.findtext(f"{{{_DATALOAD_NS}}}exceptionMessage") or ""
+    return code, message
+
+
+def _async_error(status: int, code: Any, message: Any, *, body: Any = None) -> HTTPError:
+    return http_error(status, str(code) if code else None, str(message or ""), body=body)
+
+
 def errors_from_body(status: int, body: Any, *, redact: Redact = _identity) -> list[HTTPError]:
     """The typed errors an error response carries; at least one, never raises.
 
@@ -211,6 +237,9 @@ def errors_from_body(status: int, body: Any, *, redact: Redact = _identity) -> l
         if errors:
             return errors
     elif isinstance(body, Mapping):
+        if "exceptionCode" in body:
+            message = redact(str(body.get("exceptionMessage") or ""))
+            return [_async_error(status, body.get("exceptionCode"), message, body=body)]
         if isinstance(body.get("error"), str):
             return [
                 AuthError(
@@ -223,6 +252,10 @@ def errors_from_body(status: int, body: Any, *, redact: Redact = _identity) -> l
         if "errorCode" in body or "message" in body:
             return [_error_from_item(status, body, body, redact)]
     elif isinstance(body, str):
+        dataload = _dataload_error(body)
+        if dataload is not None:
+            code, message = dataload
+            return [_async_error(status, code, redact(message), body=body)]
         return [http_error(status, None, snippet(body, redact), body=body)]
     elif isinstance(body, bytes):
         return [http_error(status, None, f"{len(body)}-byte binary body", body=body)]

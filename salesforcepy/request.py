@@ -76,6 +76,9 @@ class Base(str, enum.Enum):
     """``{login_url}`` — OAuth and SOAP login endpoints."""
     ABSOLUTE = "absolute"
     """The path is a full URL."""
+    ASYNC = "async"
+    """``{instance_url}/services/async/{version}/`` — Bulk API 1.0; the session goes in
+    ``X-SFDC-Session`` instead of ``Authorization``."""
 
 
 def api_name(value: Any, name: str) -> str:
@@ -246,7 +249,7 @@ class Request:
     def __attrs_post_init__(self) -> None:
         if self.base in (Base.INSTANCE, Base.LOGIN) and not self.path.startswith("/"):
             raise ValueError(f"a {self.base.value}-relative path must start with '/'")
-        if self.base is Base.DATA and self.path.startswith("/"):
+        if self.base in (Base.DATA, Base.ASYNC) and self.path.startswith("/"):
             raise ValueError("a data-API path is relative, e.g. 'sobjects/Account'")
 
     @classmethod
@@ -340,8 +343,10 @@ class Request:
 
         Args:
             login_url: the client's login URL (for :attr:`Base.LOGIN`).
-            instance_url: the session's instance URL (for :attr:`Base.DATA`/:attr:`Base.INSTANCE`).
-            version: API version such as ``"58.0"`` (for :attr:`Base.DATA`).
+            instance_url: the session's instance URL (for :attr:`Base.DATA`, :attr:`Base.ASYNC`
+                and :attr:`Base.INSTANCE`).
+            version: API version such as ``"58.0"`` (for :attr:`Base.DATA` and
+                :attr:`Base.ASYNC`).
 
         Raises:
             ValueError: an instance-relative request without an instance URL.
@@ -355,6 +360,8 @@ class Request:
                 raise ValueError("this request needs an instance URL; log in first")
             if self.base is Base.DATA:
                 url = f"{instance_url}/services/data/v{version}/{self.path}"
+            elif self.base is Base.ASYNC:
+                url = f"{instance_url}/services/async/{version}/{self.path}"
             else:
                 url = instance_url + self.path
         if self.params:

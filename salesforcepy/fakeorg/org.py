@@ -12,6 +12,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit
 
 from .auth import (
     ConnectedApp,
@@ -27,6 +28,7 @@ from .faults import Fault, FaultSet
 
 if TYPE_CHECKING:
     from .api import Routes
+    from .bulk.settings import BulkSettings
     from .schema import FieldDef, ObjectDef
     from .server import Application, HttpServer, Stats
     from .store import Store
@@ -257,6 +259,7 @@ class FakeOrg:
         families: the API families (``Routes``) to serve; default: every module of ``fakeorg.api``.
         compress: gzip responses of 1 KiB or more for clients that accept it (as Salesforce
             does; off by default because benchmarks should not pay for it).
+        bulk: pace and limits of bulk jobs (``BulkSettings.fast()`` for tests); see :attr:`bulk`.
     """
 
     def __init__(
@@ -270,6 +273,7 @@ class FakeOrg:
         versions: Sequence[str] | None = None,
         families: Iterable[Routes] | None = None,
         compress: bool = False,
+        bulk: BulkSettings | None = None,
     ) -> None:
         if seed is not None and seed != "demo" and not callable(seed):
             raise ValueError(f"unknown seed {seed!r}: use 'demo' or a callable taking the store")
@@ -282,6 +286,7 @@ class FakeOrg:
         self._versions = versions
         self._families = families
         self._compress = compress
+        self._bulk = bulk
         self._state: OrgState | None = None
         self._server: HttpServer | None = None
         self._thread: threading.Thread | None = None
@@ -311,6 +316,7 @@ class FakeOrg:
             stats = Stats()
             state = OrgState(store, stats=stats, versions=self._versions, clock=self.clock)
             state.compress_responses = self._compress
+            state.extension("bulk.settings", lambda _state: self.bulk)
             app = Application(state, self._families)
             ssl_context = None
             if self.tls:
@@ -363,6 +369,16 @@ class FakeOrg:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+
+    @property
+    def bulk(self) -> BulkSettings:
+        """The live pace and limits of bulk jobs; change them at any time
+        (``org.bulk.rows_per_second = None`` makes running jobs finish as fast as possible)."""
+        if self._bulk is None:
+            from .bulk.settings import BulkSettings
+
+            self._bulk = BulkSettings()
+        return self._bulk
 
     # ---- what a client needs ---------------------------------------------------------------------
 
@@ -491,6 +507,105 @@ class FakeOrg:
         """End every access token now (refresh tokens stay valid); returns how many ended."""
         return self.state.sessions.expire_all()
 
+    # ---- OAuth flows (see fakeorg/api/oauth_flows.py) ------------------------------------------
+
+    @property
+    def generic_login_url(self) -> str:
+        """The same server under another host name, standing for login.salesforce.com.
+
+        The org's My Domain is the instance URL's host; requests arriving as ``localhost`` (or
+        as ``127.0.0.1`` when the org itself is served as ``localhost``) get generic login host
+        rules: the client-credentials flow is refused there, as Salesforce does.
+        """
+        parts = urlsplit(self.instance_url)
+        other = "127.0.0.1" if parts.hostname == "localhost" else "localhost"
+        return f"{parts.scheme}://{other}:{parts.port}"
+
+    def _jwt_keys(self) -> Any:
+        from .grants import JwtKeys
+
+        return self.state.extension("jwt_keys", JwtKeys)
+
+    @property
+    def jwt_private_key_path(self) -> str:
+        """The PEM file of the RSA private key whose certificate the org trusts for JWT bearer
+        logins (made on first use; deleted when the org stops)."""
+        return str(self._jwt_keys().private_key_path)
+
+    @property
+    def jwt_certificate_path(self) -> str:
+        """The PEM file of the self-signed certificate JWT assertions are verified against."""
+        return str(self._jwt_keys().certificate_path)
+
+    def _device_flows(self) -> Any:
+        from .grants import DeviceFlows
+
+        return self.state.extension("device_flows", DeviceFlows)
+
+    def configure_device_flow(
+        self,
+        *,
+        interval: float | None = None,
+        lifetime: float | None = None,
+        approve_after: Any = ...,
+    ) -> None:
+        """Change the device flow's settings (tests use a short ``interval`` to run fast).
+
+        Args:
+            interval: seconds between polls the org asks for (default 5).
+            lifetime: seconds a device code stays valid (default 600).
+            approve_after: polls answered ``authorization_pending`` before the code is approved
+                as the admin (default 2); ``None`` waits for :meth:`approve_device_code`.
+        """
+        flows = self._device_flows()
+        if interval is not None:
+            if not interval > 0:
+                raise ValueError("interval must be positive")
+            flows.interval = float(interval)
+        if lifetime is not None:
+            if not lifetime > 0:
+                raise ValueError("lifetime must be positive")
+            flows.lifetime = float(lifetime)
+        if approve_after is not ...:
+            if approve_after is not None and (
+                not isinstance(approve_after, int) or approve_after < 0
+            ):
+                raise ValueError("approve_after must be a number of polls or None")
+            flows.approve_after = approve_after
+
+    def deny_device_code(self, user_code: str) -> None:
+        """The person refuses the device code ``user_code``: the next poll gets ``access_denied``.
+
+        Raises:
+            LookupError: no pending device code has this user code.
+        """
+        self._device_flows().deny(user_code)
+
+    def approve_device_code(self, user_code: str, username: str | None = None) -> None:
+        """The person approves ``user_code`` now, as ``username`` (default: the admin).
+
+        Raises:
+            LookupError: unknown user code or username.
+        """
+        user_id = self.state.admin_user_id
+        if username is not None:
+            user = self.state.directory.user(username)
+            if user is None:
+                raise LookupError(f"no user {username!r}")
+            user_id = user.user_id
+        self._device_flows().approve(user_code, user_id)
+
+    def issue_refresh_token(self, username: str | None = None) -> str:
+        """A new refresh token for ``username`` (default: the admin) and the default app, as if
+        that user had approved the app in a device or web-server flow."""
+        user_id = self.state.admin_user_id
+        if username is not None:
+            user = self.state.directory.user(username)
+            if user is None:
+                raise LookupError(f"no user {username!r}")
+            user_id = user.user_id
+        return self.state.sessions.issue_refresh_token(user_id, self.client_id).token
+
     def stats(self) -> dict[str, Any]:
         """Requests and connections per endpoint and in total, open connections, faults fired and
         API usage."""
@@ -535,6 +650,61 @@ class FakeOrg:
         result = self.store.define_field(object_name, field)
         self.state.metadata_changed_now()
         return result
+
+    # ---- Apex REST, approvals, Wave and Einstein definitions -------------------------------------
+
+    def apex_rest(
+        self,
+        url_mapping: str,
+        handler: Callable[[Any], Any],
+        methods: Iterable[str] = ("GET", "POST", "PUT", "PATCH", "DELETE"),
+    ) -> None:
+        """Serve ``handler`` at ``/services/apexrest{url_mapping}`` (``"/Orders/*"``).
+
+        ``handler`` gets an :class:`~salesforcepy.fakeorg.apex.ApexRestRequest` and returns a
+        JSON-serializable value (200), ``None`` (200, no body), or an
+        :class:`~salesforcepy.fakeorg.apex.ApexRestResponse`; an exception becomes 500
+        ``APEX_ERROR``. A later registration of the same mapping replaces the earlier one.
+        """
+        from .api.apex import apex_rest_routes
+
+        apex_rest_routes(self.state).register(url_mapping, handler, methods)
+
+    def define_approval_process(self, name: str, object_name: str, **settings: Any) -> str:
+        """Define an approval process (see ``fakeorg.approvals.ApprovalProcess`` for the
+        settings: ``approvers``, ``entry_criteria``, ``steps``, ``label``, ...); returns the
+        ``ProcessDefinition`` id."""
+        from .approvals import ApprovalProcess, define_process
+
+        return define_process(self.store, ApprovalProcess(name, object_name, **settings))
+
+    def define_dataset(
+        self,
+        name: str,
+        object_name: str,
+        fields: Sequence[str],
+        *,
+        label: str | None = None,
+        dataset_id: str | None = None,
+        version_id: str | None = None,
+    ) -> tuple[str, str]:
+        """Define a CRM Analytics dataset over ``object_name`` with ``fields`` (dotted paths such
+        as ``Account.Industry``); returns its ``(datasetId, versionId)``."""
+        from .api.wave import define_dataset
+        from .wave import DatasetDefinition
+
+        definition = DatasetDefinition(name, label or name, object_name, tuple(fields))
+        stored = define_dataset(
+            self.store, definition, dataset_id=dataset_id, version_id=version_id
+        )
+        return stored.dataset_id, stored.version_id
+
+    def define_prompt_template(self, name: str, template: str) -> None:
+        """Define (or replace) an Einstein prompt template; ``{!$Input:Name}`` and
+        ``{!$Input:Name.Field}`` merge fields are filled from the request's ``valueMap``."""
+        from .api.einstein import define_prompt_template
+
+        define_prompt_template(self.store, name, template)
 
 
 def _close_store(store: Any) -> None:

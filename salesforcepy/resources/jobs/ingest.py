@@ -10,19 +10,27 @@ Paths covered (relative to ``/services/data/vXX.X/``):
 - ``GET jobs/ingest/{jobId}`` — :meth:`Ingest.get` with ``job_id``
 - ``GET jobs/ingest/{jobId}/successfulResults/``, ``failedResults/``, ``unprocessedrecords/`` —
   :meth:`Ingest.get` with ``successes``, ``failures`` or ``unprocessed`` (CSV text)
+- ``GET jobs/ingest?jobType=&isPkChunkingEnabled=&queryLocator=`` — :meth:`Ingest.list` (one page),
+  :meth:`Ingest.list_pages` (every page, following ``nextRecordsUrl``)
+
+Helpers built on those calls: :meth:`Ingest.wait` polls a job until it is finished, and
+:meth:`Ingest.load` runs a whole load (CSV writing, splitting, create, upload, close, wait,
+results) and returns a :class:`~.load.LoadResult`.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Optional, Union
 
 import attrs
 
 from ...options import Proxies, Timeout
-from ...request import Request, Result, api_name, path, record_id
+from ...request import Base, Request, Result, api_name, path, record_id
 from .._base import Sender, require_mapping
+from ._common import poll, state_in
+from .load import DEFAULT_MAX_BYTES, LoadResult, Records, run_load
 
 __all__ = [
     "ColumnDelimiter",
@@ -33,6 +41,7 @@ __all__ = [
     "create_request",
     "delete_request",
     "get_request",
+    "list_request",
     "update_request",
     "upload_request",
 ]
@@ -79,6 +88,11 @@ class ColumnDelimiter(str, enum.Enum):
 
 # States a client may PATCH a job into; the others are reached by Salesforce itself.
 _SETTABLE_STATES = (JobState.UPLOAD_COMPLETE, JobState.ABORTED)
+# States a job never leaves.
+FINAL_STATES = frozenset(
+    {JobState.JOB_COMPLETE.value, JobState.FAILED.value, JobState.ABORTED.value}
+)
+_JOB_TYPES = ("V2Ingest", "Classic", "BigObjectIngest", "V2Query")
 _BASE = "jobs/ingest"
 
 
@@ -119,13 +133,24 @@ def create_request(job_resource: Mapping[str, Any]) -> Request:
     return Request.post(_BASE + "/", json=job)
 
 
-def upload_request(job_id: str, csv_file: Union[str, bytes]) -> Request:
-    """``PUT jobs/ingest/{job_id}/batches`` with the CSV as ``text/csv`` (UTF-8)."""
+def upload_request(job_id: str, csv_file: Union[str, bytes], *, gzip: bool = False) -> Request:
+    """``PUT jobs/ingest/{job_id}/batches`` with the CSV as ``text/csv`` (UTF-8), gzipped on
+    request (``Content-Encoding: gzip``)."""
     if not isinstance(csv_file, (str, bytes)):
         raise TypeError("csv_file must be the CSV text (str) or bytes")
     if not csv_file:
         raise ValueError("csv_file is empty")
-    return Request.put(_job_path(job_id, "batches"), data=csv_file, content_type="text/csv")
+    if not gzip:
+        return Request.put(_job_path(job_id, "batches"), data=csv_file, content_type="text/csv")
+    import gzip as gzip_module
+
+    raw = csv_file.encode("utf-8") if isinstance(csv_file, str) else csv_file
+    return Request.put(
+        _job_path(job_id, "batches"),
+        data=gzip_module.compress(raw),
+        content_type="text/csv",
+        headers={"Content-Encoding": "gzip"},
+    )
 
 
 def update_request(job_id: str, state: Union[str, JobState]) -> Request:
@@ -175,6 +200,68 @@ def get_request(
     if flags:
         return Request.get(_job_path(job_id, flags[0]) + "/", headers={"Accept": "text/csv"})
     return Request.get(_job_path(job_id))
+
+
+def list_request(
+    *,
+    job_type: Optional[str] = None,
+    is_pk_chunking_enabled: Optional[bool] = None,
+    concurrency_mode: Optional[str] = None,
+    query_locator: Optional[str] = None,
+    kind: str = "ingest",
+) -> Request:
+    """``GET jobs/{kind}`` with the list filters, or the page a ``queryLocator`` points at.
+
+    Raises:
+        ValueError: an unknown ``job_type``; an empty ``query_locator``.
+        TypeError: a filter of the wrong type.
+    """
+    params: list[tuple[str, Any]] = []
+    if job_type is not None:
+        if job_type not in _JOB_TYPES:
+            raise ValueError(f"job_type must be one of {list(_JOB_TYPES)}, got {job_type!r}")
+        params.append(("jobType", job_type))
+    if is_pk_chunking_enabled is not None:
+        if not isinstance(is_pk_chunking_enabled, bool):
+            raise TypeError("is_pk_chunking_enabled must be True or False")
+        params.append(("isPkChunkingEnabled", is_pk_chunking_enabled))
+    if concurrency_mode is not None:
+        if not isinstance(concurrency_mode, str) or not concurrency_mode:
+            raise TypeError("concurrency_mode must be a non-empty string")
+        params.append(("concurrencyMode", concurrency_mode))
+    if query_locator is not None:
+        if not isinstance(query_locator, str) or not query_locator:
+            raise ValueError("query_locator must be the non-empty locator of a nextRecordsUrl")
+        params.append(("queryLocator", query_locator))
+    return Request.get(path("jobs", kind), params=params)
+
+
+def next_page_request(next_records_url: str) -> Request:
+    """``GET {nextRecordsUrl}`` — the next page of a job list (an instance-relative path).
+
+    Raises:
+        ValueError: not a ``/services/data/...`` path.
+    """
+    if not isinstance(next_records_url, str) or not next_records_url.startswith("/services/data/"):
+        raise ValueError("nextRecordsUrl must be a path starting with /services/data/")
+    return Request.get(next_records_url, base=Base.INSTANCE)
+
+
+def iterate_pages(client: Sender, first: Request, call: Mapping[str, Any]) -> Iterator[Result]:
+    """Send ``first``, then follow ``nextRecordsUrl`` while ``done`` is false; stop after an
+    error page (it is yielded too)."""
+    request: Optional[Request] = first
+    seen: set[str] = set()
+    while request is not None:
+        body, sent = client._send(request, **call)
+        yield body, sent
+        if not sent.ok or not isinstance(body, Mapping) or body.get("done", True):
+            return
+        url = body.get("nextRecordsUrl")
+        if not url or url in seen:
+            return
+        seen.add(url)
+        request = next_page_request(url)
 
 
 @attrs.define
@@ -305,4 +392,183 @@ class Ingest:
             timeout=timeout,
             proxies=proxies,
             version=version,
+        )
+
+    def list(
+        self,
+        *,
+        job_type: Optional[str] = None,
+        is_pk_chunking_enabled: Optional[bool] = None,
+        query_locator: Optional[str] = None,
+        timeout: Optional[Timeout] = None,
+        proxies: Optional[Proxies] = None,
+        version: Optional[str] = None,
+    ) -> Result:
+        """``GET /services/data/vXX.X/jobs/ingest`` — one page of ingest jobs.
+
+        Args:
+            job_type: ``"V2Ingest"``, ``"Classic"`` (Bulk 1.0) or ``"BigObjectIngest"``.
+            is_pk_chunking_enabled: only jobs with (or without) PK chunking.
+            query_locator: the ``queryLocator`` of a previous page's ``nextRecordsUrl``.
+            timeout: per-call (connect, read) timeout.
+            proxies: per-call proxy map.
+            version: per-call API version.
+
+        Returns:
+            ``({"done", "records", "nextRecordsUrl"}, request)``.
+        """
+        request = list_request(
+            job_type=job_type,
+            is_pk_chunking_enabled=is_pk_chunking_enabled,
+            query_locator=query_locator,
+        )
+        return self._client._send(request, timeout=timeout, proxies=proxies, version=version)
+
+    def list_pages(
+        self,
+        *,
+        job_type: Optional[str] = None,
+        is_pk_chunking_enabled: Optional[bool] = None,
+        timeout: Optional[Timeout] = None,
+        proxies: Optional[Proxies] = None,
+        version: Optional[str] = None,
+    ) -> Iterator[Result]:
+        """``GET jobs/ingest``, then each ``nextRecordsUrl``: yields ``(page, request)`` per page.
+
+        Stops after the last page, or after a page that came back with an error (yielded, so
+        its ``request.exceptions`` can be read).
+        """
+        first = list_request(job_type=job_type, is_pk_chunking_enabled=is_pk_chunking_enabled)
+        call = {"timeout": timeout, "proxies": proxies, "version": version}
+        return iterate_pages(self._client, first, call)
+
+    def wait(
+        self,
+        job_id: str,
+        *,
+        max_wait: float = 600.0,
+        poll_interval: float = 1.0,
+        max_interval: float = 30.0,
+        backoff: float = 1.5,
+        timeout: Optional[Timeout] = None,
+        proxies: Optional[Proxies] = None,
+        version: Optional[str] = None,
+    ) -> Result:
+        """Poll ``GET /services/data/vXX.X/jobs/ingest/{job_id}`` until the job is finished.
+
+        The interval starts at ``poll_interval`` and grows by ``backoff`` after each poll, up to
+        ``max_interval``.
+
+        Args:
+            job_id: the job id.
+            max_wait: give up after this many seconds.
+            poll_interval: seconds before the second poll.
+            max_interval: longest pause between polls.
+            backoff: factor the pause grows by.
+            timeout: per-call (connect, read) timeout of each poll.
+            proxies: per-call proxy map.
+            version: per-call API version.
+
+        Returns:
+            ``(job_info, request)`` of the poll that saw ``JobComplete``, ``Failed`` or
+            ``Aborted`` — or of the first poll that came back with an error.
+
+        Raises:
+            JobWaitTimeout: still running after ``max_wait`` seconds (the job is left alone).
+            ValueError: a bad job id or a non-positive interval.
+        """
+        request = get_request(job_id)
+        return poll(
+            lambda: self._client._send(request, timeout=timeout, proxies=proxies, version=version),
+            job_id=job_id,
+            done=state_in(FINAL_STATES),
+            timeout=max_wait,
+            poll_interval=poll_interval,
+            max_interval=max_interval,
+            backoff=backoff,
+        )
+
+    def load(
+        self,
+        object_type: str,
+        operation: Union[str, Operation],
+        records: Records,
+        *,
+        external_id_field: Optional[str] = None,
+        fields: Optional[Sequence[str]] = None,
+        line_ending: Union[str, LineEnding] = LineEnding.LF,
+        column_delimiter: Union[str, ColumnDelimiter] = ColumnDelimiter.COMMA,
+        assignment_rule_id: Optional[str] = None,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        max_wait: float = 3600.0,
+        poll_interval: float = 1.0,
+        max_interval: float = 30.0,
+        timeout: Optional[Timeout] = None,
+        proxies: Optional[Proxies] = None,
+        version: Optional[str] = None,
+    ) -> LoadResult:
+        """Load records with Bulk API 2.0 from start to finish.
+
+        Writes ``records`` as CSV (in ``column_delimiter`` and ``line_ending``), splits it into
+        parts of at most ``max_bytes``, and for each part calls ``POST jobs/ingest/``,
+        ``PUT jobs/ingest/{id}/batches`` and ``PATCH jobs/ingest/{id}`` (``UploadComplete``).
+        Then it waits for every job (see :meth:`wait`; ``max_wait`` bounds the whole wait) and
+        reads ``successfulResults/``, ``failedResults/`` and ``unprocessedrecords/`` of each.
+
+        Values of dict records: ``None`` becomes ``#N/A`` (set the field to null), a missing key
+        an empty cell (leave the field alone), booleans ``true``/``false``, dates and aware
+        datetimes ISO 8601. CSV given as text, bytes, a file or a path must use
+        ``column_delimiter`` and have a header row; it is re-written, not sent as it is.
+
+        Args:
+            object_type: the sObject, e.g. ``"Account"``.
+            operation: ``insert``, ``update``, ``upsert``, ``delete`` or ``hardDelete``.
+            records: an iterable of dicts, or CSV text, bytes, a file object or a path.
+            external_id_field: the upsert key (required for ``upsert``).
+            fields: the columns, in order, for dict records (default: every key seen).
+            line_ending: ``LF`` or ``CRLF``.
+            column_delimiter: ``COMMA``, ``TAB``, ``PIPE``, ``SEMICOLON``, ``CARET`` or
+                ``BACKQUOTE``.
+            assignment_rule_id: Case/Lead assignment rule.
+            max_bytes: largest upload; larger data goes into several jobs.
+            max_wait: seconds to wait for all jobs together.
+            poll_interval: first pause between polls.
+            max_interval: longest pause between polls.
+            timeout: per-call (connect, read) timeout of every call.
+            proxies: per-call proxy map.
+            version: per-call API version.
+
+        Returns:
+            A :class:`~.load.LoadResult`: the jobs, the rows of every bucket and the counts.
+            Rows Salesforce rejected are ``failures``; anything else that went wrong (a failed
+            step, a failed or aborted job, a job still running after ``max_wait``, counts that do
+            not add up) is described in ``result.problems`` and makes ``result.ok`` false;
+            ``result.raise_for_status()`` raises for it.
+
+        Raises:
+            TypeError, ValueError: bad arguments or records (before anything is sent).
+        """
+        job: dict[str, Any] = {"object": object_type, "operation": operation}
+        if external_id_field is not None:
+            job["externalIdFieldName"] = external_id_field
+        job["lineEnding"] = line_ending
+        job["columnDelimiter"] = column_delimiter
+        if assignment_rule_id is not None:
+            job["assignmentRuleId"] = assignment_rule_id
+        # Validate (and normalise enums) before any record is read or anything is sent.
+        checked = create_request(job).json
+        return run_load(
+            self,
+            object_type=checked["object"],
+            operation=checked["operation"],
+            records=records,
+            job_resource=checked,
+            fields=fields,
+            delimiter_name=checked["columnDelimiter"],
+            line_ending_name=checked["lineEnding"],
+            max_bytes=max_bytes,
+            max_wait=max_wait,
+            poll_interval=poll_interval,
+            max_interval=max_interval,
+            call={"timeout": timeout, "proxies": proxies, "version": version},
         )
