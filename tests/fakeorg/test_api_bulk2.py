@@ -134,7 +134,8 @@ def run(api: Any, data: str, **job: Any) -> tuple[dict[str, Any], dict[str, Any]
 
 def error_of(response: Any) -> tuple[int, str]:
     body = response.json()
-    assert isinstance(body, list) and body, body
+    assert isinstance(body, list), body
+    assert body, response.text
     return response.status_code, body[0]["errorCode"]
 
 
@@ -154,7 +155,8 @@ def test_create_answers_with_the_job_info_of_an_open_job(api: Any) -> None:
 
     assert response.status_code == 200
     info = response.json()
-    assert info["id"].startswith("750") and len(info["id"]) == 18
+    assert info["id"].startswith("750")
+    assert len(info["id"]) == 18
     assert info["object"] == "Account"
     assert info["externalIdFieldName"] == "Acct_Ext__c"
     assert info["state"] == "Open"
@@ -248,7 +250,8 @@ def test_every_delimiter_and_line_ending_round_trips(api: Any, delimiter: str, e
     assert (info["numberRecordsProcessed"], info["numberRecordsFailed"]) == (2, 1)
     ok = out["successfulResults"]
     bad = out["failedResults"]
-    assert ok.endswith(newline) and bad.endswith(newline)
+    assert ok.endswith(newline)
+    assert bad.endswith(newline)
     if ending == "LF":
         assert "\r\n" not in ok.replace(tricky, "")
     ok_rows = rows(ok, char)
@@ -296,11 +299,12 @@ def test_rows_are_validated_one_by_one(api: Any) -> None:
 
 def test_lookups_by_the_parents_external_id(api: Any, bulk_org: FakeOrg) -> None:
     data = "Code__c,Account__r.Acct_Ext__c\nL1,P-1\nL2,P-404\n"
-    info, out = run(api, data, object="Gadget__c", operation="insert")
+    _info, out = run(api, data, object="Gadget__c", operation="insert")
 
     ok = rows(out["successfulResults"])[1:]
     bad = rows(out["failedResults"])[1:]
-    assert [row[2] for row in ok] == ["L1"] and [row[2] for row in bad] == ["L2"]
+    assert [row[2] for row in ok] == ["L1"]
+    assert [row[2] for row in bad] == ["L2"]
     assert bad[0][1].startswith("INVALID_FIELD:Foreign key external ID: P-404 not found")
     parent = bulk_org.store.find_by_external_id("Account", "Acct_Ext__c", "P-1")[0]
     record = bulk_org.store.get("Gadget__c", ok[0][0], ["Account__c"], api_version="58.0")
@@ -454,7 +458,8 @@ def test_states_advance_in_order(api: Any, pace: BulkSettings) -> None:
         time.sleep(0.01)
 
     assert seen == ["UploadComplete", "InProgress", "JobComplete"]
-    assert counts == sorted(counts) and counts[-1] == 100
+    assert counts == sorted(counts)
+    assert counts[-1] == 100
 
 
 @pytest.mark.parametrize(
@@ -623,7 +628,8 @@ def test_query_results_page_with_locators(api: Any, bulk_org: FakeOrg) -> None:
     assert info["state"] == "UploadComplete"
     assert (info["operation"], info["object"], info["lineEnding"]) == ("query", "Account", "LF")
     done = wait_done(api, info["id"], kind="query")
-    assert done["jobType"] == "V2Query" and done["numberRecordsProcessed"] == 7
+    assert done["jobType"] == "V2Query"
+    assert done["numberRecordsProcessed"] == 7
 
     got: list[list[str]] = []
     locator = None
