@@ -326,7 +326,7 @@ class Query:
             lambda: self._call(request, call),
             job_id=job_id,
             done=state_in(FINAL_STATES),
-            timeout=max_wait,
+            max_wait=max_wait,
             poll_interval=poll_interval,
             max_interval=max_interval,
             backoff=backoff,
