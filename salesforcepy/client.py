@@ -29,6 +29,8 @@ from .request import Base, Request, Result, SentRequest
 from .resources.apex import Apex, Params
 from .resources.approvals import Approvals
 from .resources.chatter import Chatter
+from .resources.composite import Composite
+from .resources.einstein import Einstein
 from .resources.jobs import Jobs
 from .resources.query import Query
 from .resources.sobjects import SObjects
@@ -468,6 +470,17 @@ class Client:
             version=version,
         )
 
+    def tooling_query(
+        self,
+        soql: str,
+        *,
+        timeout: Optional[Timeout] = None,
+        proxies: Optional[Proxies] = None,
+        version: Optional[str] = None,
+    ) -> Result:
+        """``GET /services/data/vXX.X/tooling/query/?q={soql}``; see :meth:`.Apex.tooling_query`."""
+        return Apex(self).tooling_query(soql, timeout=timeout, proxies=proxies, version=version)
+
     def approvals(
         self,
         body: Optional[Mapping[str, Any]] = None,
@@ -486,9 +499,20 @@ class Client:
         return Chatter(self)
 
     @property
+    def composite(self) -> Composite:
+        """Composite family: ``client.composite.create(...)``, ``.send(...)``, ``.tree(...)``."""
+        return Composite(self)
+
+    @property
     def wave(self) -> Wave:
         """CRM Analytics builder: ``client.wave.dataset(...)``, ``.query(...)``."""
         return Wave(self)
+
+    @property
+    def einstein(self) -> Einstein:
+        """Einstein generative AI: ``client.einstein.llm.prompt.generations(...)``,
+        ``.llm.embeddings(...)``, ``.prompt_template_generations(...)``."""
+        return Einstein(self)
 
     @property
     def jobs(self) -> Jobs:

@@ -551,6 +551,61 @@ class FakeOrg:
         self.state.metadata_changed_now()
         return result
 
+    # ---- Apex REST, approvals, Wave and Einstein definitions -------------------------------------
+
+    def apex_rest(
+        self,
+        url_mapping: str,
+        handler: Callable[[Any], Any],
+        methods: Iterable[str] = ("GET", "POST", "PUT", "PATCH", "DELETE"),
+    ) -> None:
+        """Serve ``handler`` at ``/services/apexrest{url_mapping}`` (``"/Orders/*"``).
+
+        ``handler`` gets an :class:`~salesforcepy.fakeorg.apex.ApexRestRequest` and returns a
+        JSON-serializable value (200), ``None`` (200, no body), or an
+        :class:`~salesforcepy.fakeorg.apex.ApexRestResponse`; an exception becomes 500
+        ``APEX_ERROR``. A later registration of the same mapping replaces the earlier one.
+        """
+        from .api.apex import apex_rest_routes
+
+        apex_rest_routes(self.state).register(url_mapping, handler, methods)
+
+    def define_approval_process(self, name: str, object_name: str, **settings: Any) -> str:
+        """Define an approval process (see ``fakeorg.approvals.ApprovalProcess`` for the
+        settings: ``approvers``, ``entry_criteria``, ``steps``, ``label``, ...); returns the
+        ``ProcessDefinition`` id."""
+        from .approvals import ApprovalProcess, define_process
+
+        return define_process(self.store, ApprovalProcess(name, object_name, **settings))
+
+    def define_dataset(
+        self,
+        name: str,
+        object_name: str,
+        fields: Sequence[str],
+        *,
+        label: str | None = None,
+        dataset_id: str | None = None,
+        version_id: str | None = None,
+    ) -> tuple[str, str]:
+        """Define a CRM Analytics dataset over ``object_name`` with ``fields`` (dotted paths such
+        as ``Account.Industry``); returns its ``(datasetId, versionId)``."""
+        from .api.wave import define_dataset
+        from .wave import DatasetDefinition
+
+        definition = DatasetDefinition(name, label or name, object_name, tuple(fields))
+        stored = define_dataset(
+            self.store, definition, dataset_id=dataset_id, version_id=version_id
+        )
+        return stored.dataset_id, stored.version_id
+
+    def define_prompt_template(self, name: str, template: str) -> None:
+        """Define (or replace) an Einstein prompt template; ``{!$Input:Name}`` and
+        ``{!$Input:Name.Field}`` merge fields are filled from the request's ``valueMap``."""
+        from .api.einstein import define_prompt_template
+
+        define_prompt_template(self.store, name, template)
+
 
 def _close_store(store: Any) -> None:
     close = getattr(store, "close", None)

@@ -13,6 +13,12 @@ The records the SalesforcePy usage examples (seed 001) name by id exist with exa
 accounts ``0010Y0000055YG7QAM``, ``0010Y0000056ljcQAA``, ``00161000011ueBVAAY`` and users
 ``00561000000j3h2AAA``, ``005610000027SlYAAU`` (see ``WELL_KNOWN``).
 
+For the other API families the seed adds the approval processes ``test_account`` (Account, the
+usage examples' process) and ``large_opportunity`` (Opportunity, two steps), the Apex classes
+``EchoResource`` and ``AccountService``, the CRM Analytics dataset ``opportunities`` under the ids
+the usage examples' SAQL loads (``WAVE_OPPORTUNITIES``), a few Chatter posts (one mentioning the
+approver) and the Einstein prompt template ``Account_Summary``.
+
 Extending: a step is a function ``step(ctx: DemoContext) -> None``; ``DEMO_STEPS`` lists them in
 order and ``load_demo`` runs them inside one transaction. Later steps find earlier records in
 ``ctx.ids`` (lists of ids per kind, e.g. ``ctx.ids["Account"]``). Add a step by appending to
@@ -746,6 +752,145 @@ def _campaigns(ctx: DemoContext) -> None:
         store.update_system("Campaign", campaign, {"NumberOfLeads": len(leads)})
 
 
+# The CRM Analytics dataset/version pair that the usage examples' SAQL query loads verbatim.
+WAVE_OPPORTUNITIES = ("0Fb0N000000XuvBSAS", "0Fc0N000001M5BMSA0")
+
+_ECHO_CLASS = """@RestResource(urlMapping='/Echo/*')
+global with sharing class EchoResource {
+    // Answers every method with what it was sent.
+    private static Map<String, Object> echo() {
+        RestRequest req = RestContext.request;
+        String body = req.requestBody == null ? null : req.requestBody.toString();
+        return new Map<String, Object>{
+            'method' => req.httpMethod,
+            'path' => req.requestURI,
+            'params' => req.params,
+            'body' => String.isBlank(body) ? null : JSON.deserializeUntyped(body)
+        };
+    }
+    @HttpGet global static Map<String, Object> doGet() { return echo(); }
+    @HttpPost global static Map<String, Object> doPost() { return echo(); }
+    @HttpPut global static Map<String, Object> doPut() { return echo(); }
+    @HttpPatch global static Map<String, Object> doPatch() { return echo(); }
+    @HttpDelete global static Map<String, Object> doDelete() { return echo(); }
+}
+"""
+_ACCOUNT_SERVICE_CLASS = """public with sharing class AccountService {
+    public static List<Account> byIndustry(String industry) {
+        return [SELECT Id, Name FROM Account WHERE Industry = :industry ORDER BY Name];
+    }
+}
+"""
+
+
+def _approval_processes(ctx: DemoContext) -> None:
+    from .approvals import ApprovalProcess, define_process
+
+    approver = WELL_KNOWN["user_approver"]
+    define_process(
+        ctx.store,
+        ApprovalProcess(
+            "test_account",
+            "Account",
+            label="Test Account Approval",
+            description="Account approval used by the SalesforcePy usage examples.",
+            approvers=(approver,),
+        ),
+    )
+    define_process(
+        ctx.store,
+        ApprovalProcess(
+            "large_opportunity",
+            "Opportunity",
+            label="Opportunity Discount Approval",
+            description="Two approvals for deals in negotiation.",
+            approvers=(approver,),
+            entry_criteria={"StageName": "Negotiation/Review"},
+            steps=2,
+        ),
+    )
+
+
+def _apex_classes(ctx: DemoContext) -> None:
+    for name, body in (("EchoResource", _ECHO_CLASS), ("AccountService", _ACCOUNT_SERVICE_CLASS)):
+        ctx.create(
+            "ApexClass",
+            {
+                "Name": name,
+                "ApiVersion": 58.0,
+                "Status": "Active",
+                "IsValid": True,
+                "Body": body,
+                "LengthWithoutComments": len(body),
+                "BodyCrc": float(sum(body.encode()) % 2**32),
+            },
+            days_ago=200,
+        )
+
+
+def _wave_datasets(ctx: DemoContext) -> None:
+    from .api.wave import define_dataset
+    from .wave import demo_datasets
+
+    for definition in demo_datasets():
+        if definition.name == "opportunities":
+            dataset_id, version_id = WAVE_OPPORTUNITIES
+            define_dataset(ctx.store, definition, dataset_id=dataset_id, version_id=version_id)
+        else:
+            define_dataset(ctx.store, definition)
+
+
+def _chatter_posts(ctx: DemoContext) -> None:
+    from .chatter import Chatter
+
+    chatter = Chatter(ctx.store, "58.0")
+    admin = ctx.store.admin_user_id
+    approver, submitter = WELL_KNOWN["user_approver"], WELL_KNOWN["user_submitter"]
+    account = WELL_KNOWN["account_approval"]
+    welcome = ctx.create(
+        "FeedItem",
+        {"ParentId": admin, "Body": "Welcome to the fake org!"},
+        days_ago=30,
+        user_id=admin,
+    )
+    ctx.create(
+        "FeedComment",
+        {"FeedItemId": welcome, "CommentBody": "Glad to be here."},
+        days_ago=29,
+        user_id=submitter,
+    )
+    segments = [
+        {"type": "Text", "text": "Submitted this account for approval, "},
+        {"type": "Mention", "id": approver},
+        {"type": "Text", "text": " please take a look. "},
+        {"type": "Hashtag", "tag": "approvals"},
+    ]
+    mention = ctx.create(
+        "FeedItem",
+        {"ParentId": account, "Body": chatter.plain_text(segments)},
+        days_ago=2,
+        user_id=submitter,
+    )
+    chatter.keep_segments(mention, segments)
+    ctx.create(
+        "FeedItem",
+        {"ParentId": account, "Body": "Kick-off call went well."},
+        days_ago=1,
+        user_id=admin,
+    )
+
+
+def _prompt_templates(ctx: DemoContext) -> None:
+    from .api.einstein import define_prompt_template
+
+    define_prompt_template(
+        ctx.store,
+        "Account_Summary",
+        "Summarize the account {!$Input:Account.Name} ({!$Input:Account.Industry}) "
+        "for a sales rep in two sentences.",
+    )
+
+
 DEMO_STEPS: list[Step] = [
     _users,
     _accounts,
@@ -756,6 +901,11 @@ DEMO_STEPS: list[Step] = [
     _cases,
     _activities,
     _campaigns,
+    _approval_processes,
+    _apex_classes,
+    _wave_datasets,
+    _chatter_posts,
+    _prompt_templates,
 ]
 
 

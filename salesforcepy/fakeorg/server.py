@@ -454,8 +454,8 @@ class HttpServer(socketserver.TCPServer):
         if self.app.org.compress_responses:
             _maybe_gzip(response, environ)
         if logger.isEnabledFor(logging.INFO):
-            # Logged before the response is written, so a client that has its answer can rely on
-            # the line being there. The path only: query strings can carry tokens (revoke, userinfo).
+            # Logged before the response is written, so a client that has its answer can rely
+            # on the line being there. The path only: query strings can carry tokens.
             logger.info(
                 "%s %s %d", environ["REQUEST_METHOD"], environ["PATH_INFO"], response.status_code
             )

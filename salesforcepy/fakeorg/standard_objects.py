@@ -1555,6 +1555,171 @@ def _collaboration_group_member() -> ObjectDef:
     )
 
 
+# Records an approval process can be about (ProcessInstance.TargetObjectId).
+APPROVAL_TARGETS = ("Account", "Campaign", "Case", "Contact", "Lead", "Opportunity", "Product2")
+PROCESS_STATUSES = [
+    "Approved",
+    "Rejected",
+    "Removed",
+    "Fault",
+    "Pending",
+    "Held",
+    "Reassigned",
+    "Started",
+    "NoResponse",
+]
+
+
+def _process_definition() -> ObjectDef:
+    ro = READ_ONLY
+    return ObjectDef.build(
+        "ProcessDefinition",
+        "04a",
+        [
+            _string("Name", 255, name_field=True, label="Process Definition Name", **ro),
+            _string("DeveloperName", 80, label="Unique Name", **ro),
+            _picklist("Type", ["Approval", "State"], label="Process Type", **ro),
+            _string("Description", 1000, **ro),
+            _string("TableEnumOrId", 40, label="Object Type", **ro),
+            _picklist(
+                "LockType",
+                ["Total", "Admin", "Owner", "Workitem", "Node", "none"],
+                label="Record Lock Type",
+                **ro,
+            ),
+            _picklist("State", ["Active", "Inactive", "Obsolete"], label="Process State", **ro),
+        ],
+        label="Process Definition",
+        has_owner=False,
+        createable=False,
+        updateable=False,
+        deletable=False,
+        searchable=False,
+    )
+
+
+def _process_instance() -> ObjectDef:
+    ro = READ_ONLY
+    return ObjectDef.build(
+        "ProcessInstance",
+        "04g",
+        [
+            _reference(
+                "ProcessDefinitionId",
+                "ProcessDefinition",
+                "ProcessDefinition",
+                label="Approval Process ID",
+                **ro,
+            ),
+            _reference(
+                "TargetObjectId",
+                APPROVAL_TARGETS,
+                "TargetObject",
+                child="ProcessInstances",
+                cascade=True,
+                label="Target Object ID",
+                **ro,
+            ),
+            _picklist("Status", PROCESS_STATUSES, label="Status", **ro),
+            FieldDef("CompletedDate", "datetime", label="Completed Date", **ro),
+            _reference("LastActorId", "User", "LastActor", label="Last Actor ID", **ro),
+            _reference("SubmittedById", "User", "SubmittedBy", label="Submitted By ID", **ro),
+        ],
+        label="Process Instance",
+        has_owner=False,
+        createable=False,
+        updateable=False,
+        deletable=False,
+        searchable=False,
+    )
+
+
+def _process_instance_workitem() -> ObjectDef:
+    ro = READ_ONLY
+    return ObjectDef.build(
+        "ProcessInstanceWorkitem",
+        "04i",
+        [
+            _reference(
+                "ProcessInstanceId",
+                "ProcessInstance",
+                "ProcessInstance",
+                child="Workitems",
+                cascade=True,
+                label="Process Instance ID",
+                **ro,
+            ),
+            _reference("OriginalActorId", "User", "OriginalActor", label="Original Actor ID", **ro),
+            _reference("ActorId", "User", "Actor", label="Actor ID", **ro),
+        ],
+        label="Approval Request",
+        has_owner=False,
+        createable=False,
+        updateable=False,
+        deletable=False,
+        searchable=False,
+    )
+
+
+def _process_instance_step() -> ObjectDef:
+    ro = READ_ONLY
+    return ObjectDef.build(
+        "ProcessInstanceStep",
+        "04h",
+        [
+            _reference(
+                "ProcessInstanceId",
+                "ProcessInstance",
+                "ProcessInstance",
+                child="Steps",
+                cascade=True,
+                label="Process Instance ID",
+                **ro,
+            ),
+            _picklist("StepStatus", PROCESS_STATUSES, label="Status", **ro),
+            _reference("OriginalActorId", "User", "OriginalActor", label="Original Actor ID", **ro),
+            _reference("ActorId", "User", "Actor", label="Actor ID", **ro),
+            _textarea("Comments", 4000, **ro),
+        ],
+        label="Approval Step",
+        has_owner=False,
+        createable=False,
+        updateable=False,
+        deletable=False,
+        searchable=False,
+    )
+
+
+def _apex_class() -> ObjectDef:
+    ro = READ_ONLY
+    return ObjectDef.build(
+        "ApexClass",
+        "01p",
+        [
+            _string("Name", 255, name_field=True, **ro),
+            _string("NamespacePrefix", 15, label="Namespace Prefix", **ro),
+            _number("ApiVersion", precision=18, scale=1, label="Api Version", **ro),
+            _picklist("Status", ["Inactive", "Active", "Deleted"], **ro),
+            _boolean("IsValid", label="Is Valid", **ro),
+            _number("BodyCrc", precision=18, label="Body CRC", **ro),
+            _textarea("Body", 1000000, **ro),
+            _number(
+                "LengthWithoutComments",
+                "int",
+                precision=9,
+                label="Size Without Comments",
+                **ro,
+            ),
+        ],
+        label="Apex Class",
+        has_owner=False,
+        createable=False,
+        updateable=False,
+        deletable=False,
+        searchable=False,
+    )
+
+
 def _owned_by_queues(obj: ObjectDef) -> ObjectDef:
     owner = obj.field("OwnerId")
     assert owner is not None
@@ -1595,6 +1760,11 @@ def build_schema() -> Schema:
             _feed_comment(),
             _collaboration_group(),
             _collaboration_group_member(),
+            _process_definition(),
+            _process_instance(),
+            _process_instance_workitem(),
+            _process_instance_step(),
+            _apex_class(),
         ]
     )
 

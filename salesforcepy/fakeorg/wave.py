@@ -258,15 +258,28 @@ class WaveRegistry:
             registry.create(definition)
         return registry
 
-    def create(self, definition: DatasetDefinition) -> WaveDataset:
-        """Register a dataset with fresh ``0Fb``/``0Fc`` ids; the API name must be unused."""
+    def create(
+        self,
+        definition: DatasetDefinition,
+        *,
+        dataset_id: Optional[str] = None,
+        version_id: Optional[str] = None,
+    ) -> WaveDataset:
+        """Register a dataset; the API name must be unused.
+
+        ``dataset_id`` / ``version_id`` choose its ``0Fb``/``0Fc`` ids (fresh ones otherwise).
+        """
         with self._lock:
             if self._find_by_name(definition.name) is not None:
                 raise ValueError(f"a dataset named {definition.name!r} already exists")
+            if dataset_id is not None and ids.normalize_id(dataset_id) in self._datasets:
+                raise ValueError(f"a dataset with id {dataset_id!r} already exists")
             now = self._clock()
             dataset = WaveDataset(
-                id=self._ids.new(DATASET_PREFIX),
-                current_version_id=self._ids.new(VERSION_PREFIX),
+                id=ids.to18(dataset_id) if dataset_id else self._ids.new(DATASET_PREFIX),
+                current_version_id=(
+                    ids.to18(version_id) if version_id else self._ids.new(VERSION_PREFIX)
+                ),
                 name=definition.name,
                 label=definition.label,
                 source_object=definition.object_name,

@@ -6,6 +6,7 @@ Paths covered:
   :meth:`Apex.execute_anonymous`
 - ``GET|POST|PUT|PATCH|DELETE /services/apexrest/{urlMapping}`` — :meth:`Apex.apexrest`
   (not versioned: a per-call ``version`` has no effect there)
+- ``GET /services/data/vXX.X/tooling/query/?q={soql}`` — :meth:`Apex.tooling_query`
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from ..options import Proxies, Timeout
 from ..request import Base, Request, Result, segment
 from ._base import Sender, require_text
 
-__all__ = ["Apex", "apexrest_request", "execute_anonymous_request"]
+__all__ = ["Apex", "apexrest_request", "execute_anonymous_request", "tooling_query_request"]
 
 _APEXREST_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -32,6 +33,11 @@ def execute_anonymous_request(apex: str) -> Request:
     return Request.get(
         "tooling/executeAnonymous/", params={"anonymousBody": require_text(apex, "apex")}
     )
+
+
+def tooling_query_request(soql: str) -> Request:
+    """``GET tooling/query/?q={soql}``."""
+    return Request.get("tooling/query/", params={"q": require_text(soql, "soql")})
 
 
 def apexrest_request(
@@ -117,3 +123,29 @@ class Apex:
         """
         request = apexrest_request(action, http_method, request_params, request_body)
         return self._client._send(request, timeout=timeout, proxies=proxies, version=version)
+
+    def tooling_query(
+        self,
+        soql: str,
+        *,
+        timeout: Optional[Timeout] = None,
+        proxies: Optional[Proxies] = None,
+        version: Optional[str] = None,
+    ) -> Result:
+        """``GET /services/data/vXX.X/tooling/query/?q={soql}`` — query Tooling API objects.
+
+        Args:
+            soql: a SOQL query over Tooling objects, e.g.
+                ``"SELECT Id, Name FROM ApexClass WHERE Status = 'Active'"``.
+            timeout: per-call (connect, read) timeout.
+            proxies: per-call proxy map.
+            version: per-call API version.
+
+        Returns:
+            ``(body, request)``: the query result with the Tooling keys ``size``,
+            ``queryLocator`` and ``entityTypeName`` besides ``totalSize``, ``done`` and
+            ``records``.
+        """
+        return self._client._send(
+            tooling_query_request(soql), timeout=timeout, proxies=proxies, version=version
+        )

@@ -132,3 +132,35 @@ def test_apexrest_request_is_instance_relative() -> None:
         Base.INSTANCE,
         "/services/apexrest/a/b%3Fc",
     )
+
+
+def test_tooling_query(sf: salesforcepy.Client, requests_mock: Any) -> None:
+    result = {
+        "size": 1,
+        "totalSize": 1,
+        "done": True,
+        "queryLocator": None,
+        "entityTypeName": "ApexClass",
+        "records": [{"Id": "01p5g00000AbCdEAAV", "Name": "FooResource"}],
+    }
+    requests_mock.get(f"{DATA}/tooling/query/", json=result)
+
+    body, request = sf.tooling_query("SELECT Id, Name FROM ApexClass WHERE Name = 'Foo'")
+
+    assert_request(
+        requests_mock.last_request,
+        "GET",
+        f"{DATA}/tooling/query/",
+        query=[("q", "SELECT Id, Name FROM ApexClass WHERE Name = 'Foo'")],
+    )
+    assert body == result
+    assert request.status == 200
+
+
+@pytest.mark.parametrize(("soql", "exc"), [("", ValueError), (None, TypeError)])
+def test_tooling_query_rejects_bad_soql(
+    sf: salesforcepy.Client, requests_mock: Any, soql: Any, exc: type
+) -> None:
+    with pytest.raises(exc, match="soql"):
+        sf.tooling_query(soql)
+    assert not requests_mock.called

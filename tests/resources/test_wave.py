@@ -45,3 +45,39 @@ def test_query_rejects_bad_input(
     with pytest.raises(exc, match="query"):
         sf.wave.query(query)
     assert not requests_mock.called
+
+
+def test_datasets(sf: salesforcepy.Client, requests_mock: Any) -> None:
+    listing = {"datasets": [], "nextPageUrl": None, "totalSize": 0}
+    requests_mock.get(f"{DATA}/wave/datasets", json=listing)
+
+    body, request = sf.wave.datasets()
+
+    assert_request(requests_mock.last_request, "GET", f"{DATA}/wave/datasets")
+    assert body == listing
+    assert request.status == 200
+
+
+def test_datasets_search_and_paging(sf: salesforcepy.Client, requests_mock: Any) -> None:
+    requests_mock.get(f"{DATA}/wave/datasets", json={"datasets": []})
+
+    sf.wave.datasets("opp", page_size=50, page="25")
+
+    assert_request(
+        requests_mock.last_request,
+        "GET",
+        f"{DATA}/wave/datasets",
+        query=[("q", "opp"), ("pageSize", "50"), ("page", "25")],
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "exc"),
+    [({"page_size": 0}, ValueError), ({"page_size": True}, TypeError), ({"q": ""}, ValueError)],
+)
+def test_datasets_rejects_bad_arguments(
+    sf: salesforcepy.Client, requests_mock: Any, kwargs: dict[str, Any], exc: type
+) -> None:
+    with pytest.raises(exc):
+        sf.wave.datasets(**kwargs)
+    assert not requests_mock.called

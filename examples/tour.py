@@ -1,0 +1,137 @@
+"""A short tour of salesforcepy: every call prints its HTTP status and a glimpse of its result.
+
+Run it against the built-in fake org with ``make demo``, or against your own org by setting
+``SF_USERNAME``, ``SF_PASSWORD``, ``SF_CLIENT_ID``, ``SF_CLIENT_SECRET`` and optionally
+``SF_SECURITY_TOKEN`` and ``SF_LOGIN_URL`` (default ``login.salesforce.com``), then
+``python examples/tour.py``. Against a real org it creates, changes and deletes one Account and one
+Attachment of its own.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any, Callable
+
+import salesforcepy
+
+
+def show(
+    title: str,
+    result: tuple[Any, salesforcepy.SentRequest],
+    detail: Callable[[Any], Any] = lambda body: "",
+) -> Any:
+    """Print one line for a call — what it was, method, status, a detail of the body — and
+    return the body."""
+    body, request = result
+    text = detail(body) if request.ok else f"errors: {request.exceptions}"
+    print(f"{title:<28} {request.method:<6} {request.status}  {text}")
+    return body
+
+
+def tour(credentials: dict[str, Any]) -> None:
+    with salesforcepy.client(**credentials) as client:
+        print(f"Logged in to {client.session.instance_url} (API v{client.session.api_version})\n")
+
+        # SOQL: one page, then every page of a larger result.
+        accounts = show(
+            "query",
+            client.query("SELECT Id, Name, Industry FROM Account ORDER BY Name LIMIT 3"),
+            lambda body: [r["Name"] for r in body["records"]],
+        )
+        show(
+            "query_more",
+            client.query_more("SELECT Id, Name FROM Contact"),
+            lambda pages: f"{len(pages)} page(s), {sum(len(p['records']) for p in pages)} contacts",
+        )
+
+        # SOSL.
+        word = accounts["records"][1]["Name"].split()[0]
+        show(
+            f"search {{{word}}}",
+            client.search(f"FIND {{{word}}} IN NAME FIELDS RETURNING Account(Id, Name)"),
+            lambda body: [r["Name"] for r in body["searchRecords"]][:4],
+        )
+
+        # sObject create, update, read, upsert by external id.
+        created = show(
+            "insert Account",
+            client.sobjects(object_type="Account").insert({"Name": "SalesforcePy Tour"}),
+            lambda body: f"id {body['id']}",
+        )
+        record = client.sobjects(object_type="Account", id=created["id"])
+        show(
+            "update Account", record.update({"Name": "SalesforcePy Tour 2"}), lambda _: "(no body)"
+        )
+        show("query Account row", record.query(), lambda row: f"Name is now {row['Name']!r}")
+        upserted = show(
+            "upsert by External_Id__c",
+            client.sobjects(
+                object_type="Account", external_id="External_Id__c", id="TOUR-1"
+            ).upsert({"Name": "Upserted by the tour"}),
+            lambda body: "created" if body and body.get("created") else "updated",
+        )
+
+        # Describe.
+        show(
+            "describe Account",
+            client.sobjects(object_type="Account").describe(),
+            lambda body: f"{len(body['fields'])} fields, key prefix {body['keyPrefix']}",
+        )
+        show(
+            "describe_global",
+            client.sobjects().describe_global(),
+            lambda body: f"{len(body['sobjects'])} objects",
+        )
+
+        # A file, stored as an Attachment blob, and read back byte for byte.
+        file = ("SalesforcePy.txt", "Hello world", "text/plain")
+        attachment = show(
+            "insert Attachment (file)",
+            client.sobjects(object_type="Attachment", binary_field="Body").insert(
+                {
+                    "Name": "SalesforcePy",
+                    "ParentId": created["id"],
+                    "Description": "An excellent package",
+                },
+                binary=file,
+            ),
+            lambda body: f"id {body['id']}",
+        )
+        show(
+            "read the file back",
+            client.sobjects(
+                object_type="Attachment", id=attachment["id"], binary_field="Body"
+            ).query(),
+            repr,
+        )
+
+        # Clean up what the tour made.
+        show("delete Account", record.delete(), lambda _: "(its Attachment goes with it)")
+        if upserted and upserted.get("id"):
+            show(
+                "delete upserted Account",
+                client.sobjects(object_type="Account", id=upserted["id"]).delete(),
+            )
+
+    print("\nLogged out: the `with` block revoked the session when it ended.")
+
+
+def credentials_from_environment() -> dict[str, Any]:
+    try:
+        creds: dict[str, Any] = {
+            "username": os.environ["SF_USERNAME"],
+            "password": os.environ["SF_PASSWORD"],
+            "client_id": os.environ["SF_CLIENT_ID"],
+            "client_secret": os.environ["SF_CLIENT_SECRET"],
+        }
+    except KeyError as missing:
+        sys.exit(f"set {missing.args[0]} (see the docstring), or run `make demo`")
+    creds["login_url"] = os.environ.get("SF_LOGIN_URL", "login.salesforce.com")
+    if os.environ.get("SF_SECURITY_TOKEN"):
+        creds["security_token"] = os.environ["SF_SECURITY_TOKEN"]
+    return creds
+
+
+if __name__ == "__main__":
+    tour(credentials_from_environment())
