@@ -263,6 +263,20 @@ def test_result_pages_request(sf: salesforcepy.Client, requests_mock: Any) -> No
     assert requests_mock.last_request.qs == {"maxrecords": ["5"]}
 
 
+def test_result_page_fetches_a_result_url(sf: salesforcepy.Client, requests_mock: Any) -> None:
+    url = f"/services/data/v58.0/jobs/query/{JOB_ID}/results?locator=MA&maxRecords=10"
+    csv_page(requests_mock, '"Id"\n"1"\n', "MTA", 1)
+
+    body, request = sf.jobs.query.result_page(url)
+
+    assert requests_mock.last_request.url == INSTANCE_URL + url
+    assert body == '"Id"\n"1"\n'
+    assert locator_of(request) == "MTA"
+    for bad in ("https://evil.example/x", "/services/data/v58.0/sobjects/Account", None):
+        with pytest.raises(ValueError, match="result_url"):
+            sf.jobs.query.result_page(bad)  # type: ignore[arg-type]
+
+
 # ---- waiting -------------------------------------------------------------------------------------
 
 
