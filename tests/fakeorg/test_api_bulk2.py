@@ -783,3 +783,32 @@ def test_query_job_list(api: Any) -> None:
     assert all(record["jobType"] in ("V2Query", "Classic") for record in listing["records"])
     ingest_ids = {record["id"] for record in api.get("/jobs/ingest").json()["records"]}
     assert info["id"] not in ingest_ids
+
+
+# ---- settings ------------------------------------------------------------------------------------
+
+
+@pytest.mark.fake_org(bulk=BulkSettings.fast(list_page_size=7))
+def test_the_fake_org_fixture_takes_bulk_settings(fake_org: FakeOrg) -> None:
+    assert fake_org.bulk.list_page_size == 7
+    assert fake_org.bulk.rows_per_second is None
+    assert fake_org.bulk.start_delay == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("rows_per_second", 0), ("start_delay", -1), ("chunk_size", 0), ("max_upload_bytes", 1.5)],
+)
+def test_settings_are_checked_when_changed(name: str, value: Any) -> None:
+    settings = BulkSettings()
+    with pytest.raises(ValueError, match=name):
+        setattr(settings, name, value)
+    with pytest.raises(ValueError, match=name):
+        BulkSettings(**{name: value})
+
+
+def test_default_pace_is_realistic() -> None:
+    settings = BulkSettings()
+    assert settings.start_delay > 0
+    assert settings.rows_per_second is not None
+    assert settings.max_upload_bytes == 150_000_000 * 3 // 4
