@@ -23,8 +23,9 @@ from typing import Any
 import pytest
 
 _MARKER_HELP = (
-    "fake_org(tls=False, seed=None, db=None): options for the fake_org fixture "
-    "(seed='demo' loads the demo dataset; tls=True serves HTTPS with a throwaway CA)"
+    "fake_org(tls=False, seed=None, db=None, bulk=None): options for the fake_org fixture "
+    "(seed='demo' loads the demo dataset; tls=True serves HTTPS with a throwaway CA; "
+    "bulk=BulkSettings.fast() makes bulk jobs finish at once)"
 )
 
 
@@ -35,10 +36,10 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture
 def fake_org(request: pytest.FixtureRequest) -> Iterator[Any]:
     """A running fake org for one test: plain HTTP on loopback and an in-memory database, unless
-    the test's ``fake_org`` marker asks for ``tls``, ``seed`` or ``db``."""
+    the test's ``fake_org`` marker asks for ``tls``, ``seed``, ``db`` or ``bulk`` settings."""
     marker = request.node.get_closest_marker("fake_org")
     options: dict[str, Any] = dict(marker.kwargs) if marker else {}
-    unknown = sorted(set(options) - {"tls", "seed", "db"})
+    unknown = sorted(set(options) - {"tls", "seed", "db", "bulk"})
     if unknown:
         pytest.fail(f"unknown fake_org marker options: {', '.join(unknown)}", pytrace=False)
     from salesforcepy.fakeorg.org import FakeOrg

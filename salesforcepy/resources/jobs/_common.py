@@ -1,7 +1,7 @@
 """What the Bulk job families share: CSV dialects, reading result CSVs, waiting for a job.
 
 Waiting polls the job's info with a growing interval (``poll_interval`` times ``backoff`` after each
-poll, at most ``max_interval``) until the job reaches a final state or ``timeout`` seconds have
+poll, at most ``max_interval``) until the job reaches a final state or ``max_wait`` seconds have
 passed. Every poll is an ordinary call through the client's funnel.
 """
 
@@ -45,22 +45,22 @@ class JobWaitTimeout(SalesforceError):
         job_id: the job waited for.
         state: its state at the last poll.
         info: the job info of the last poll.
-        timeout: the timeout, in seconds.
+        max_wait: how long the wait was, in seconds.
     """
 
-    def __init__(self, job_id: str, state: Optional[str], info: Any, timeout: float) -> None:
+    def __init__(self, job_id: str, state: Optional[str], info: Any, max_wait: float) -> None:
         super().__init__(
-            f"bulk job {job_id} is still {state or 'unknown'} after {timeout:g} s of waiting"
+            f"bulk job {job_id} is still {state or 'unknown'} after {max_wait:g} s of waiting"
         )
         self.job_id = job_id
         self.state = state
         self.info = info
-        self.timeout = timeout
+        self.max_wait = max_wait
 
 
-def _check_wait(timeout: float, poll_interval: float, max_interval: float, backoff: float) -> None:
+def _check_wait(max_wait: float, poll_interval: float, max_interval: float, backoff: float) -> None:
     for name, value in (
-        ("timeout", timeout),
+        ("max_wait", max_wait),
         ("poll_interval", poll_interval),
         ("max_interval", max_interval),
     ):
@@ -75,7 +75,7 @@ def poll(
     *,
     job_id: str,
     done: Callable[[Any], bool],
-    timeout: float,
+    max_wait: float,
     poll_interval: float,
     max_interval: float,
     backoff: float,
@@ -88,11 +88,11 @@ def poll(
     why); waiting on would only repeat it.
 
     Raises:
-        JobWaitTimeout: ``timeout`` seconds passed first.
-        ValueError: a non-positive timeout or interval, or a backoff below 1.
+        JobWaitTimeout: ``max_wait`` seconds passed first.
+        ValueError: a non-positive wait or interval, or a backoff below 1.
     """
-    _check_wait(timeout, poll_interval, max_interval, backoff)
-    deadline = clock() + timeout
+    _check_wait(max_wait, poll_interval, max_interval, backoff)
+    deadline = clock() + max_wait
     interval = float(poll_interval)
     while True:
         body, sent = fetch()
@@ -101,7 +101,7 @@ def poll(
         remaining = deadline - clock()
         if remaining <= 0:
             state = body.get("state") if hasattr(body, "get") else None
-            raise JobWaitTimeout(job_id, state, body, timeout)
+            raise JobWaitTimeout(job_id, state, body, max_wait)
         sleep(min(interval, remaining))
         interval = min(interval * backoff, max_interval)
 

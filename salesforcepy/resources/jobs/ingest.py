@@ -482,7 +482,7 @@ class Ingest:
             lambda: self._client._send(request, timeout=timeout, proxies=proxies, version=version),
             job_id=job_id,
             done=state_in(FINAL_STATES),
-            timeout=max_wait,
+            max_wait=max_wait,
             poll_interval=poll_interval,
             max_interval=max_interval,
             backoff=backoff,

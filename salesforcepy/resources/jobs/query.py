@@ -9,7 +9,8 @@ Paths covered (relative to ``/services/data/vXX.X/``):
 - ``DELETE jobs/query/{jobId}`` — :meth:`Query.delete`
 - ``GET jobs/query/{jobId}/results?locator=&maxRecords=`` — :meth:`Query.results` (one page),
   :meth:`Query.pages` and :meth:`Query.rows` (every page, following ``Sforce-Locator``)
-- ``GET jobs/query/{jobId}/resultPages`` — :meth:`Query.result_pages` (API 58.0 and later)
+- ``GET jobs/query/{jobId}/resultPages`` — :meth:`Query.result_pages` (API 58.0 and later), and
+  :meth:`Query.result_page` for each ``resultUrl`` it lists
 
 A page of results is CSV text; its response headers carry ``Sforce-NumberOfRecords`` (rows in the
 page) and ``Sforce-Locator`` (the next page's locator, the string ``null`` after the last page):
@@ -25,7 +26,7 @@ from typing import Any, Optional, Union
 import attrs
 
 from ...options import Proxies, Timeout
-from ...request import Request, Result, SentRequest, path, record_id
+from ...request import Base, Request, Result, SentRequest, path, record_id
 from .._base import Sender, require_text
 from ._common import DELIMITER_CHARS, poll, read_csv, state_in
 from .ingest import FINAL_STATES, ColumnDelimiter, LineEnding, _enum_value, iterate_pages
@@ -41,6 +42,7 @@ __all__ = [
     "locator_of",
     "record_count_of",
     "result_pages_request",
+    "result_url_request",
     "results_request",
 ]
 
@@ -137,6 +139,22 @@ def result_pages_request(
     if max_records is not None:
         params.append(("maxRecords", max_records))
     return Request.get(_job_path(job_id, "resultPages"), params=params)
+
+
+def result_url_request(result_url: str) -> Request:
+    """``GET {resultUrl}`` — a results page listed by ``resultPages`` (an instance-relative path).
+
+    Raises:
+        ValueError: not a ``/services/data/.../jobs/query/.../results`` path.
+    """
+    if (
+        not isinstance(result_url, str)
+        or not result_url.startswith("/services/data/")
+        or "/jobs/query/" not in result_url
+        or "/results" not in result_url.split("?", 1)[0]
+    ):
+        raise ValueError("result_url must be a resultUrl path from resultPages")
+    return Request.get(result_url, base=Base.INSTANCE, headers={"Accept": "text/csv"})
 
 
 def locator_of(request: SentRequest) -> Optional[str]:
@@ -326,7 +344,7 @@ class Query:
             lambda: self._call(request, call),
             job_id=job_id,
             done=state_in(FINAL_STATES),
-            timeout=max_wait,
+            max_wait=max_wait,
             poll_interval=poll_interval,
             max_interval=max_interval,
             backoff=backoff,
@@ -443,3 +461,22 @@ class Query:
         """
         request = result_pages_request(job_id, locator=locator, max_records=max_records)
         return self._call(request, {"timeout": timeout, "proxies": proxies, "version": version})
+
+    def result_page(
+        self,
+        result_url: str,
+        *,
+        timeout: Optional[Timeout] = None,
+        proxies: Optional[Proxies] = None,
+        version: Optional[str] = None,
+    ) -> Result:
+        """``GET {resultUrl}`` — one page listed by :meth:`result_pages` (pages may be fetched in
+        parallel, from several threads).
+
+        Returns:
+            ``(csv_text, request)``, as :meth:`results`.
+        """
+        return self._call(
+            result_url_request(result_url),
+            {"timeout": timeout, "proxies": proxies, "version": version},
+        )
