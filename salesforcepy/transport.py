@@ -365,7 +365,8 @@ class Transport:
             f"{request.method} {error.url}: no response ({what}) and the request may have been "
             f"applied: the connection failed after it was sent, and a {request.method} that is "
             "not idempotent is never sent again automatically. Check whether the change was made "
-            "(for a create, query for the record by a unique field) before sending it again."
+            "(for a create, query for the record by a unique field; for a Bulk job, read the "
+            "job's state) before sending it again."
         )
         unknown = kind(message, method=error.method, url=error.url, request_sent=True)
         unknown.__cause__ = cause
