@@ -359,17 +359,16 @@ class Transport:
 
     def _outcome_unknown(self, request: Request, error: TransportError) -> OutcomeUnknown:
         kind = OutcomeUnknownTimeout if isinstance(error, TransportTimeout) else OutcomeUnknown
-        cause = error.__cause__
-        what = f"{type(cause).__name__}" if cause is not None else "no response"
-        message = self._redact(
-            f"{request.method} {error.url}: no response ({what}) and the request may have been "
-            f"applied: the connection failed after it was sent, and a {request.method} that is "
-            "not idempotent is never sent again automatically. Check whether the change was made "
-            "(for a create, query for the record by a unique field; for a Bulk job, read the "
-            "job's state) before sending it again."
+        # error's message is already redacted and names the method, URL and cause.
+        message = (
+            f"{error}; the request may have been applied: the connection failed after it was "
+            f"sent, and a {request.method} that is not idempotent is never sent again "
+            "automatically. Check whether the change was made (for a create, query for the "
+            "record by a unique field; for a Bulk job, read the job's state) before sending it "
+            "again."
         )
         unknown = kind(message, method=error.method, url=error.url, request_sent=True)
-        unknown.__cause__ = cause
+        unknown.__cause__ = error.__cause__
         return unknown
 
     def _replay_after_refresh(

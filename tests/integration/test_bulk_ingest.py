@@ -276,9 +276,11 @@ def test_a_refused_upload_stops_the_load_and_nothing_is_lost(
     org.inject_fault(path=r"/jobs/ingest/.*/batches$", method="PUT", status=503, times=1)
     records = [{"Name": f"Refused {n:03d}"} for n in range(60)]
 
-    result = client.jobs.ingest.load(
-        "Account", "insert", records, max_bytes=300, poll_interval=0.02
-    )
+    # A 503 is retried by default; with retries off the refusal stands.
+    with client.retries(False):
+        result = client.jobs.ingest.load(
+            "Account", "insert", records, max_bytes=300, poll_interval=0.02
+        )
 
     assert not result.ok
     first, *rest = result.jobs

@@ -199,7 +199,9 @@ def batch_csv(records: Iterable[Mapping[str, Any]]) -> bytes:
         for key in item:
             header.setdefault(str(key), None)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # Rows end in CRLF, so csv quotes every cell holding a CR or an LF (it quotes only the
+    # characters of its own terminator; a lone CR in an unquoted cell would end the row).
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(list(header))
     for item in items:
         writer.writerow(

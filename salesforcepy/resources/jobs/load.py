@@ -345,13 +345,16 @@ def split(
         ValueError: a single row (with the header) is larger than ``max_bytes``.
     """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator=line_ending)
+    # csv quotes a cell only for the characters of its own line terminator: writing "\r\n" makes
+    # it quote every cell holding a CR or an LF (a lone CR would otherwise end the row in
+    # Salesforce's parser); the job's line ending then replaces the terminator.
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
 
     def encode(row: Sequence[str]) -> bytes:
         buffer.seek(0)
         buffer.truncate()
         writer.writerow(row)
-        return buffer.getvalue().encode("utf-8")
+        return (buffer.getvalue()[:-2] + line_ending).encode("utf-8")
 
     head = encode(header)
     parts: list[Part] = []
