@@ -142,7 +142,8 @@ class Reset(Effect):
 class Truncate(Effect):
     """Send the status line, headers (with the full ``Content-Length``) and part of the body, then
     reset. Before the operation there is no real response yet, so a stand-in JSON body is cut
-    instead; after the commit the real response is."""
+    instead; after the commit the real response is (a response without a body, such as a 204,
+    is cut in its headers)."""
 
     keep: float = 0.5
 

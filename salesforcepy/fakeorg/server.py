@@ -615,6 +615,11 @@ class HttpServer(socketserver.TCPServer):
             conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             return
         head, body = self._serialize(drop.partial, keep_alive=True)
-        conn.sendall(head + body[: int(len(body) * drop.keep)])
+        data = head + body[: int(len(body) * drop.keep)]
+        if not body:
+            # Nothing to cut in an empty body (a 204): cut the status line instead, or the
+            # client would get a whole response and reuse a connection that is about to close.
+            data = head[: head.index(b"\r\n") // 2]
+        conn.sendall(data)
         with contextlib.suppress(OSError):
             conn.shutdown(socket.SHUT_WR)

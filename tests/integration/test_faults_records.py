@@ -270,6 +270,7 @@ def record(org: FakeOrg) -> str:
     [
         pytest.param({"reset": True}, id="reset before"),
         pytest.param({"reset": True, "after_commit": True}, id="reset after"),
+        pytest.param({"truncate": True, "after_commit": True}, id="truncated 204 after"),
         pytest.param({"delay": 1.0, "after_commit": True}, id="slow after"),
         pytest.param({"delay": 1.0}, id="slow before"),
         pytest.param({"status": 503, "times": 3}, id="503 burst"),
