@@ -194,7 +194,9 @@ class Soak:
                 self.surfaced[type(error).__name__] += 1
         elif sent is None or not sent.ok:
             error = result if not isinstance(result, tuple) else sent.exceptions[0]
-            self.unexpected.append(f"{kind} failed without a fault: {type(error).__name__}: {error}")
+            self.unexpected.append(
+                f"{kind} failed without a fault: {type(error).__name__}: {error}"
+            )
         if self._slow_pending:
             self.settle()
         return result
