@@ -234,7 +234,8 @@ def update_request(
             raise ValueError(f"records[{index}] has no id: update() needs one per record")
         record_id(record[key], f"records[{index}] id")
     body = {"allOrNone": _bool(all_or_none, "all_or_none"), "records": typed}
-    return Request.patch("composite/sobjects", json=body)
+    # Setting the same values again changes nothing: the retry policy may replay it.
+    return Request.patch("composite/sobjects", json=body, idempotent=True)
 
 
 def upsert_request(
@@ -261,7 +262,10 @@ def upsert_request(
         if key is None or record[key] is None or record[key] == "":
             raise ValueError(f"records[{index}] has no value for {external_id_field}")
     body = {"allOrNone": _bool(all_or_none, "all_or_none"), "records": typed}
-    return Request.patch(path("composite", "sobjects", object_type, external_id_field), json=body)
+    # A replay finds the records the first attempt created: safe to retry.
+    return Request.patch(
+        path("composite", "sobjects", object_type, external_id_field), json=body, idempotent=True
+    )
 
 
 def delete_request(ids: Sequence[str], *, all_or_none: bool = False) -> Request:
@@ -304,7 +308,8 @@ def retrieve_request(
     if method == "GET":
         return Request.get(target, params={"ids": ",".join(checked), "fields": ",".join(names)})
     if method == "POST":
-        return Request.post(target, json={"ids": checked, "fields": names})
+        # A read sent as POST (for long id lists): safe to retry.
+        return Request.post(target, json={"ids": checked, "fields": names}, idempotent=True)
     raise ValueError("method must be 'GET' or 'POST'")
 
 

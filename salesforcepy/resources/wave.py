@@ -54,7 +54,8 @@ def wave_query_request(query: Mapping[str, Any]) -> Request:
     """``POST wave/query`` with ``{"query": "<SAQL>", ...}``."""
     query = require_mapping(query, "query")
     require_text(query.get("query"), "query['query']")
-    return Request.post("wave/query", json=dict(query))
+    # A read sent as POST: safe to retry.
+    return Request.post("wave/query", json=dict(query), idempotent=True)
 
 
 @attrs.define
