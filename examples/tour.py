@@ -106,6 +106,82 @@ def tour(credentials: dict[str, Any]) -> None:
             repr,
         )
 
+        # Anonymous Apex: compiled and run by the org; problems come back with line and column.
+        show(
+            "execute_anonymous",
+            client.execute_anonymous("System.debug('Hello world.');"),
+            lambda body: f"compiled={body['compiled']} success={body['success']}",
+        )
+        show(
+            "execute_anonymous (broken)",
+            client.execute_anonymous("System.debug('Hello world.'"),
+            lambda body: f"line {body['line']}, column {body['column']}: {body['compileProblem']}",
+        )
+
+        # Approvals: list the processes, submit the new account to one of them.
+        show(
+            "approvals (list)",
+            client.approvals(),
+            lambda body: {
+                obj: [p["name"] for p in procs] for obj, procs in body["approvals"].items()
+            },
+        )
+        show(
+            "approvals (submit)",
+            client.approvals(
+                {
+                    "requests": [
+                        {
+                            "actionType": "Submit",
+                            "contextId": created["id"],
+                            "comments": "submitted by the tour",
+                            "processDefinitionNameOrId": "test_account",
+                            "skipEntryCriteria": "true",
+                        }
+                    ]
+                }
+            ),
+            lambda body: f"{body[0]['instanceStatus']}, work item {body[0]['newWorkitemIds']}",
+        )
+
+        # Chatter: post on the new account's feed and comment on the post.
+        post = show(
+            "chatter.feed_item",
+            client.chatter.feed_item(
+                {
+                    "body": {"messageSegments": [{"type": "Text", "text": "Tour was here"}]},
+                    "feedElementType": "FeedItem",
+                    "subjectId": created["id"],
+                }
+            ),
+            lambda body: f"post {body['id']}",
+        )
+        show(
+            "chatter.feed_comment",
+            client.chatter.feed_comment(
+                post["id"], {"body": {"messageSegments": [{"type": "Text", "text": "Indeed"}]}}
+            ),
+            lambda body: f"comment {body['id']}",
+        )
+
+        # CRM Analytics: a dataset, then a SAQL query over its current version.
+        dataset = show(
+            "wave.dataset",
+            client.wave.dataset("opportunities"),
+            lambda body: f"{body['label']}, version {body['currentVersionId']}",
+        )
+        saql = (
+            f'q = load "{dataset["id"]}/{dataset["currentVersionId"]}"; '
+            "q = group q by 'Account.Industry'; "
+            "q = foreach q generate 'Account.Industry' as 'Industry', count() as 'count'; "
+            "q = order q by 'count' desc; q = limit q 3;"
+        )
+        show(
+            "wave.query",
+            client.wave.query({"query": saql}),
+            lambda body: [(r["Industry"], r["count"]) for r in body["results"]["records"]],
+        )
+
         # Clean up what the tour made.
         show("delete Account", record.delete(), lambda _: "(its Attachment goes with it)")
         if upserted and upserted.get("id"):

@@ -2,10 +2,16 @@
 
 Covered:
 
-- ``POST {login_url}/services/oauth2/token`` — OAuth 2.0 username-password flow.
+- ``POST {login_url}/services/oauth2/token`` — the OAuth 2.0 flows: username-password
+  (``grant_type=password``), refresh token (``refresh_token``), client credentials
+  (``client_credentials``), JWT bearer (``urn:ietf:params:oauth:grant-type:jwt-bearer``) and the
+  device flow (``response_type=device_code``, then polling with ``grant_type=device``).
 - ``POST {login_url}/services/Soap/u/{version}`` — SOAP ``login()`` (partner WSDL).
 - ``POST {login_url}/services/oauth2/revoke`` — token revocation (logout).
 - ``GET {instance_url}/services/data/`` — the API versions the org offers.
+
+The JWT assertion is signed with PyJWT (``pip install 'salesforcepy[jwt]'``), imported only when
+a JWT login is made.
 
 SOAP ``login()`` does not exist in API 65.0 and later, so the SOAP endpoint version is the
 configured version when that is 64.0 or older, and
@@ -17,8 +23,9 @@ and read by local element name, so both the partner and the enterprise namespace
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Union
 from urllib.parse import urlsplit
 
 import attrs
@@ -37,15 +44,28 @@ from .request import Base, Request
 from .session import parse_issued_at
 
 __all__ = [
+    "JWT_BEARER_GRANT",
+    "JWT_LIFETIME_SECONDS",
     "REDACTED",
     "TOKEN_PATH",
+    "DeviceAuthorization",
     "LoginGrant",
+    "PrivateKey",
     "SoapLogin",
+    "client_credentials_request",
+    "default_audience",
+    "device_authorization",
+    "device_code_request",
+    "device_token_request",
     "grant_from_oauth",
+    "jwt_assertion",
+    "jwt_request",
+    "load_private_key",
     "newest_version",
     "password_request",
     "read_soap_login",
     "redact_tokens",
+    "refresh_token_request",
     "revoke_request",
     "soap_login_request",
     "soap_login_version",
@@ -59,7 +79,16 @@ PARTNER_NS = "urn:partner.soap.sforce.com"
 REDACTED = "[redacted]"
 """What token values in login bodies are replaced with (the session keeps the real ones)."""
 
-_TOKEN_KEYS = frozenset({"access_token", "refresh_token", "id_token", "sessionId"})
+JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+JWT_LIFETIME_SECONDS = 180
+"""Seconds from now to a JWT assertion's ``exp``: Salesforce wants at most about 3 minutes."""
+
+_TOKEN_KEYS = frozenset({"access_token", "refresh_token", "id_token", "sessionId", "device_code"})
+# Where the generic login hosts live; client credentials are refused there (wire reference 1.5).
+_GENERIC_LOGIN_HOSTS = frozenset({"login.salesforce.com", "test.salesforce.com"})
+
+PrivateKey = Union[str, bytes, "os.PathLike[str]"]
+"""A private key: PEM text or bytes, or the path of a PEM file."""
 
 
 @attrs.frozen(kw_only=True)
@@ -70,6 +99,17 @@ class LoginGrant:
     access_token: str = attrs.field(repr=False)
     issued_at: Any = None
     identity_url: Optional[str] = None
+    refresh_token: Optional[str] = attrs.field(default=None, repr=False)
+
+
+def _token_request(form: Mapping[str, str]) -> Request:
+    return Request.post(
+        TOKEN_PATH,
+        base=Base.LOGIN,
+        form=form,
+        headers={"Accept": "application/json"},
+        authenticated=False,
+    )
 
 
 def password_request(options: ClientOptions) -> Request:
@@ -94,13 +134,231 @@ def password_request(options: ClientOptions) -> Request:
         "username": options.username or "",
         "password": options.login_password or "",
     }
-    return Request.post(
-        TOKEN_PATH,
-        base=Base.LOGIN,
-        form=form,
-        headers={"Accept": "application/json"},
-        authenticated=False,
+    return _token_request(form)
+
+
+def refresh_token_request(options: ClientOptions, refresh_token: str) -> Request:
+    """``POST {login_url}/services/oauth2/token`` with ``grant_type=refresh_token``.
+
+    ``client_secret`` is sent when configured (connected apps may require it for this flow).
+
+    Raises:
+        ValueError: no ``client_id``, or an empty refresh token.
+    """
+    if not options.client_id:
+        raise ValueError("login_via_refresh_token() needs client_id")
+    if not isinstance(refresh_token, str) or not refresh_token:
+        raise ValueError("refresh_token must be a non-empty string")
+    form = {
+        "grant_type": "refresh_token",
+        "refresh_token": refresh_token,
+        "client_id": options.client_id,
+    }
+    if options.client_secret:
+        form["client_secret"] = options.client_secret
+    return _token_request(form)
+
+
+def client_credentials_request(options: ClientOptions) -> Request:
+    """``POST {login_url}/services/oauth2/token`` with ``grant_type=client_credentials``.
+
+    Raises:
+        ValueError: ``client_id`` or ``client_secret`` missing, or ``login_url`` is
+            login.salesforce.com or test.salesforce.com, which refuse this flow (it must go to
+            the org's My Domain).
+    """
+    missing = [name for name in ("client_id", "client_secret") if not getattr(options, name)]
+    if missing:
+        raise ValueError(f"login_via_client_credentials() needs {', '.join(missing)}")
+    host = urlsplit(options.login_url).hostname or ""
+    if host in _GENERIC_LOGIN_HOSTS:
+        raise ValueError(
+            f"login_via_client_credentials() must be sent to your org's My Domain "
+            f"(login_url='yourdomain.my.salesforce.com'): {host} refuses this flow"
+        )
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": options.client_id or "",
+        "client_secret": options.client_secret or "",
+    }
+    return _token_request(form)
+
+
+def default_audience(login_url: str) -> str:
+    """The JWT ``aud`` for a login URL.
+
+    ``https://test.salesforce.com`` for test.salesforce.com and sandbox My Domains (a ``--`` in
+    the first label, or ``*.sandbox.my.salesforce.com``); ``https://login.salesforce.com`` for
+    login.salesforce.com and production My Domains; the login URL itself for any other host
+    (an Experience Cloud site, or a fake org).
+    """
+    host = (urlsplit(login_url).hostname or "").lower()
+    if host.endswith(".salesforce.com"):
+        sandbox = (
+            host == "test.salesforce.com"
+            or host.endswith(".sandbox.my.salesforce.com")
+            or (host.endswith(".my.salesforce.com") and "--" in host.split(".", 1)[0])
+        )
+        if sandbox:
+            return "https://test.salesforce.com"
+        if host == "login.salesforce.com" or host.endswith(".my.salesforce.com"):
+            return "https://login.salesforce.com"
+    return login_url
+
+
+def load_private_key(private_key: PrivateKey) -> bytes:
+    """The PEM bytes of ``private_key``: PEM text/bytes as they are, or a file's contents.
+
+    Raises:
+        TypeError: not a string, bytes or path.
+        ValueError: a file that cannot be read, or a value that is neither PEM nor a file (the
+            message never contains key material).
+    """
+    if isinstance(private_key, bytes):
+        if b"-----BEGIN" not in private_key:
+            raise ValueError("private_key bytes are not a PEM key (no '-----BEGIN' line)")
+        return private_key
+    if isinstance(private_key, str) and "-----BEGIN" in private_key:
+        return private_key.encode("utf-8")
+    if not isinstance(private_key, (str, os.PathLike)):
+        raise TypeError("private_key must be PEM text or bytes, or the path of a PEM file")
+    path = os.fspath(private_key)
+    try:
+        with open(path, "rb") as handle:
+            content = handle.read()
+    except OSError as exc:
+        raise ValueError(
+            f"private_key file {path!r} cannot be read ({type(exc).__name__})"
+        ) from None
+    if b"-----BEGIN" not in content:
+        raise ValueError(f"private_key file {path!r} is not a PEM key")
+    return content
+
+
+def _pyjwt() -> Any:
+    try:
+        import jwt
+        from jwt.algorithms import has_crypto
+    except ImportError:
+        raise ImportError(
+            "login_via_jwt() needs PyJWT with its crypto extra: pip install 'salesforcepy[jwt]'"
+        ) from None
+    if not has_crypto:
+        raise ImportError(
+            "login_via_jwt() needs the cryptography package for RS256: "
+            "pip install 'salesforcepy[jwt]'"
+        )
+    return jwt
+
+
+def jwt_assertion(
+    private_key: bytes, *, client_id: str, username: str, audience: str, now: float
+) -> str:
+    """A JWT bearer assertion signed with RS256: ``iss`` = ``client_id``, ``sub`` = ``username``,
+    ``aud`` = ``audience``, ``exp`` = ``now`` + :data:`JWT_LIFETIME_SECONDS`.
+
+    Raises:
+        ImportError: PyJWT or cryptography is not installed.
+        ValueError: ``private_key`` is not a usable RSA private key.
+    """
+    jwt = _pyjwt()
+    claims = {
+        "iss": client_id,
+        "sub": username,
+        "aud": audience,
+        "exp": int(now) + JWT_LIFETIME_SECONDS,
+    }
+    try:
+        token = jwt.encode(claims, private_key, algorithm="RS256")
+    except (ValueError, TypeError, jwt.PyJWTError) as exc:
+        # The underlying message may describe the key; ours names the problem only.
+        raise ValueError(
+            f"private_key is not a usable RSA private key in PEM format ({type(exc).__name__})"
+        ) from None
+    return str(token)
+
+
+def jwt_request(assertion: str) -> Request:
+    """``POST {login_url}/services/oauth2/token`` with the JWT bearer grant and ``assertion``."""
+    return _token_request({"grant_type": JWT_BEARER_GRANT, "assertion": assertion})
+
+
+@attrs.frozen(kw_only=True)
+class DeviceAuthorization:
+    """The start of a device flow: what the person must do, and how often to poll.
+
+    Attributes:
+        user_code: the code the person enters at ``verification_uri``.
+        verification_uri: where the person logs in and enters the code.
+        interval: seconds to wait between polls.
+        expires_in: seconds the codes stay valid, when Salesforce says.
+        device_code: the code the client polls with (a secret: not in ``repr``).
+    """
+
+    user_code: str
+    verification_uri: str
+    interval: float
+    expires_in: Optional[float] = None
+    device_code: str = attrs.field(repr=False)
+
+
+def device_code_request(options: ClientOptions, scope: Optional[str] = None) -> Request:
+    """``POST {login_url}/services/oauth2/token`` with ``response_type=device_code``.
+
+    Raises:
+        ValueError: no ``client_id``.
+    """
+    if not options.client_id:
+        raise ValueError("login_via_device_flow() needs client_id")
+    form = {"response_type": "device_code", "client_id": options.client_id}
+    if scope:
+        form["scope"] = scope
+    return _token_request(form)
+
+
+def _positive_number(value: Any) -> Optional[float]:
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < float("inf") else None
+
+
+def device_authorization(body: Any, *, default_interval: float = 5.0) -> DeviceAuthorization:
+    """Read the answer to :func:`device_code_request`.
+
+    Raises:
+        ParseError: ``device_code``, ``user_code`` or ``verification_uri`` missing.
+    """
+    if not isinstance(body, Mapping):
+        raise ParseError("the device authorization response is not a JSON object")
+    values = [body.get(key) for key in ("device_code", "user_code", "verification_uri")]
+    if not all(isinstance(value, str) and value for value in values):
+        raise ParseError(
+            "the device authorization response lacks device_code, user_code or verification_uri"
+        )
+    device_code, user_code, uri = (str(value) for value in values)
+    return DeviceAuthorization(
+        device_code=device_code,
+        user_code=user_code,
+        verification_uri=uri,
+        interval=_positive_number(body.get("interval")) or default_interval,
+        expires_in=_positive_number(body.get("expires_in")),
     )
+
+
+def device_token_request(options: ClientOptions, device_code: str) -> Request:
+    """``POST {login_url}/services/oauth2/token`` with ``grant_type=device`` and ``code``.
+
+    Salesforce names the grant ``device`` (not RFC 8628's URN) and the parameter ``code``.
+    ``client_secret`` is sent when configured.
+    """
+    form = {"grant_type": "device", "client_id": options.client_id or "", "code": device_code}
+    if options.client_secret:
+        form["client_secret"] = options.client_secret
+    return _token_request(form)
 
 
 def grant_from_oauth(body: Any) -> LoginGrant:
@@ -117,11 +375,13 @@ def grant_from_oauth(body: Any) -> LoginGrant:
     if not isinstance(token, str) or not token or not isinstance(instance_url, str):
         raise ParseError("the token response lacks access_token or instance_url")
     identity = body.get("id")
+    refresh = body.get("refresh_token")
     return LoginGrant(
         instance_url=_instance_url(instance_url),
         access_token=token,
         issued_at=parse_issued_at(body.get("issued_at")),
         identity_url=identity if isinstance(identity, str) else None,
+        refresh_token=refresh if isinstance(refresh, str) and refresh else None,
     )
 
 

@@ -6,6 +6,8 @@ is sent. ::
 
     SalesforceError
      ├── NotLoggedIn                 a call that needs a session, made before login()
+     ├── SessionRefreshError         the session expired and could not be renewed (why)
+     ├── LoginTimeout                the device flow was not approved in time
      ├── TransportError              no HTTP response arrived (refused, DNS, TLS, reset, ...)
      │    └── TransportTimeout       the connect or read timeout expired
      ├── ParseError                  a response body that is not what its Content-Type says
@@ -68,6 +70,7 @@ __all__ = [
     "InvalidOrNullForRestrictedPicklist",
     "InvalidSessionId",
     "InvalidType",
+    "LoginTimeout",
     "MalformedQuery",
     "MethodNotAllowed",
     "MultipleChoices",
@@ -80,6 +83,7 @@ __all__ = [
     "SalesforceError",
     "ServerError",
     "ServiceUnavailable",
+    "SessionRefreshError",
     "TooManyRequests",
     "TransportError",
     "TransportTimeout",
@@ -101,6 +105,19 @@ class SalesforceError(Exception):
 
 class NotLoggedIn(SalesforceError):
     """A call that needs a session was made before ``login()`` (or after ``logout()``)."""
+
+
+class SessionRefreshError(SalesforceError):
+    """A call was answered "session expired or invalid" and the session could not be renewed.
+
+    It follows the call's :class:`InvalidSessionId` in ``request.exceptions``; the message says
+    why (logged out, a session given as ``session_id``, a device-flow login without a refresh
+    token, or the token endpoint's refusal, which is also the ``__cause__``).
+    """
+
+
+class LoginTimeout(SalesforceError):
+    """A login that waits for a person (the device flow) did not complete in time."""
 
 
 class TransportError(SalesforceError):

@@ -373,6 +373,10 @@ class Attempt:
         status: HTTP status, or ``None`` when no response arrived.
         elapsed: time from sending to the response body being read (or to the failure).
         error: the transport error when no response arrived.
+        refreshed: the answer said the session expired, and the client renewed the session and
+            replayed the call (the next attempt).
+        refresh_error: the answer said the session expired and the session could not be renewed:
+            why (the call was not replayed).
     """
 
     number: int
@@ -381,6 +385,8 @@ class Attempt:
     status: Optional[int]
     elapsed: timedelta
     error: Optional[SalesforceError] = None
+    refreshed: bool = False
+    refresh_error: Optional[SalesforceError] = None
 
 
 @attrs.define(kw_only=True, eq=False, repr=False)
@@ -413,6 +419,11 @@ class SentRequest:
     def ok(self) -> bool:
         """True when the call produced no error."""
         return not self.exceptions
+
+    @property
+    def refreshed(self) -> bool:
+        """True when the session was renewed during this call (and the call replayed)."""
+        return any(attempt.refreshed for attempt in self.attempts)
 
     def raise_for_status(self) -> None:
         """Raise the first typed error of this call, if there is one.

@@ -43,7 +43,10 @@ class Session:
         api_version: the API version calls use, e.g. ``"66.0"``.
         issued_at: when the token was issued, if Salesforce said.
         identity_url: the identity URL (``id`` in OAuth responses), if any.
-        flow: the login flow that produced the session (``"password"``, ``"soap"``, ...).
+        flow: how the token was obtained: ``"password"``, ``"soap"``, ``"client_credentials"``,
+            ``"jwt"``, ``"device"``, ``"refresh_token"`` or ``"session_id"`` (given to
+            :func:`~salesforcepy.client`).
+        refresh_token: the refresh token the client holds, if any (left out of ``repr``).
     """
 
     instance_url: str
@@ -52,3 +55,4 @@ class Session:
     issued_at: Optional[datetime] = None
     identity_url: Optional[str] = None
     flow: str = "password"
+    refresh_token: Optional[str] = attrs.field(default=None, repr=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import parse_qsl
 
 import pytest
 import requests
@@ -79,14 +80,15 @@ def test_nothing_leaks(requests_mock: Any, caplog: pytest.LogCaptureFixture) -> 
     for call in (
         lambda: client.query("SELECT Id FROM Account"),
         lambda: client.sobjects().describe_global(),
-        lambda: client.logout(),
-        lambda: client.login_via_soap(),
     ):
         body, request = call()
         observed += [request, request.request, *request.exceptions, *request.attempts]
     with pytest.raises(SalesforceError) as info:
         client._send(salesforcepy.Request.get("limits/"))
     observed += [info.value, *info.value.attempts]  # type: ignore[attr-defined]
+    for call in (lambda: client.logout(), lambda: client.login_via_soap()):
+        body, request = call()
+        observed += [request, request.request, *request.exceptions, *request.attempts]
     strict = salesforcepy.client(
         "dev@example.com",
         PASSWORD,
@@ -107,3 +109,137 @@ def test_nothing_leaks(requests_mock: Any, caplog: pytest.LogCaptureFixture) -> 
     for secret in SECRETS:
         leaks = [t for t in texts if secret in t]
         assert leaks == [], secret
+
+
+REFRESH_TOKEN = "5AepRefreshTokenSecretValue"
+DEVICE_CODE = "DeviceCodeSecretValue0123456789"
+JWT_ACCESS = "00D5g000004abcD!JwtAccessToken"
+DEVICE_ACCESS = "00D5g000004abcD!DeviceAccessToken"
+
+
+def test_nothing_leaks_from_jwt_refresh_token_and_device_flows(
+    requests_mock: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    from .rsa_keys import key_pair
+
+    caplog.set_level(logging.DEBUG)
+    pem = key_pair()[0].decode()
+    key_line = pem.splitlines()[5]
+    token_url = f"{LOGIN_URL}/services/oauth2/token"
+    sent_forms: list[str] = []
+
+    def echo(request: Any, context: Any) -> Any:
+        # A token endpoint that repeats everything it was sent in its error messages.
+        sent_forms.append(request.text)
+        context.status_code = 400
+        return {"error": "invalid_grant", "error_description": f"rejected {request.text}"}
+
+    client = salesforcepy.client(
+        "dev@example.com", None, "3MVG9ConsumerKey", CLIENT_SECRET, version="58.0"
+    )
+    observed: list[Any] = [client, client.options]
+
+    def collect(result: Any) -> None:
+        body, request = result
+        # An error body is the server's own text, returned as it is; login bodies are ours.
+        if request.ok:
+            observed.append(body)
+        observed.extend([request, request.request, *request.attempts])
+        for error in request.exceptions:
+            observed.extend([error, error.__cause__])
+
+    # JWT: a refused assertion, a good one, then a failed renewal.
+    requests_mock.post(token_url, json=echo)
+    collect(client.login_via_jwt(pem))
+    requests_mock.post(token_url, json={"access_token": JWT_ACCESS, "instance_url": INSTANCE_URL})
+    collect(client.login_via_jwt(pem))
+    observed.append(client.session)
+    requests_mock.post(token_url, json=echo)
+    requests_mock.get(
+        f"{DATA}/limits/",
+        status_code=401,
+        json=[{"errorCode": "INVALID_SESSION_ID", "message": f"bad {JWT_ACCESS}"}],
+    )
+    collect(client._send(salesforcepy.Request.get("limits/")))
+
+    # Refresh token: refused, accepted, renewal refused.
+    collect(client.login_via_refresh_token(REFRESH_TOKEN))
+    requests_mock.post(
+        token_url,
+        json={"access_token": ACCESS_TOKEN, "instance_url": INSTANCE_URL},
+    )
+    collect(client.login_via_refresh_token(REFRESH_TOKEN))
+    observed.append(client.session)
+    requests_mock.post(token_url, json=echo)
+    collect(client._send(salesforcepy.Request.get("limits/")))
+
+    # Device flow: polls answered with echoes of the code until a denial, then a success.
+    start = {
+        "json": {
+            "device_code": DEVICE_CODE,
+            "user_code": "ABCD1234",
+            "verification_uri": f"{LOGIN_URL}/setup/connect",
+            "interval": 1,
+        }
+    }
+
+    def refusal(error: str) -> dict[str, Any]:
+        description = f"code {DEVICE_CODE}: {error}"
+        return {"status_code": 400, "json": {"error": error, "error_description": description}}
+
+    shown: list[Any] = []
+    requests_mock.post(
+        token_url, [start, refusal("authorization_pending"), refusal("access_denied")]
+    )
+    collect(client.login_via_device_flow(on_authorize=shown.append, sleep=lambda s: None))
+    success = {
+        "json": {
+            "access_token": DEVICE_ACCESS,
+            "refresh_token": REFRESH_TOKEN,
+            "instance_url": INSTANCE_URL,
+        }
+    }
+    requests_mock.post(token_url, [start, success])
+    collect(
+        client.login_via_device_flow(
+            on_authorize=shown.append, on_authenticate=observed.append, sleep=lambda s: None
+        )
+    )
+    observed += [*shown, client.session]
+    with pytest.raises(ValueError, match="private_key") as bad_key:
+        client.login_via_jwt(pem.replace(key_line, key_line[::-1]))
+    observed.append(bad_key.value)
+
+    assertions = [dict(parse_qsl(f)).get("assertion") for f in sent_forms]
+    secrets = [key_line, REFRESH_TOKEN, DEVICE_CODE, JWT_ACCESS, ACCESS_TOKEN, DEVICE_ACCESS]
+    secrets += [a for a in assertions if a]
+    assert len(secrets) > 6  # the echoing endpoint did see assertions
+    texts = [t for obj in observed if obj is not None for t in _texts_of(obj)]
+    texts += [r.getMessage() for r in caplog.records]
+    assert len(texts) > 40
+    for secret in secrets:
+        leaks = [t for t in texts if secret in t]
+        assert leaks == [], secret
+
+
+def test_long_lived_secrets_stay_redacted_after_many_renewals(requests_mock: Any) -> None:
+    token_url = f"{LOGIN_URL}/services/oauth2/token"
+    tokens = iter(f"00D5g000004abcD!Renewed{n:04d}" for n in range(1000))
+    requests_mock.post(
+        token_url,
+        json=lambda request, context: {"access_token": next(tokens), "instance_url": INSTANCE_URL},
+    )
+    client = salesforcepy.client(client_id="3MVG9ConsumerKey", version="58.0")
+    client.login_via_refresh_token(REFRESH_TOKEN)[1].raise_for_status()
+    expired = {"status_code": 401, "json": [{"errorCode": "INVALID_SESSION_ID", "message": "x"}]}
+    for _ in range(40):
+        requests_mock.get(f"{DATA}/limits/", [expired, {"json": {}}])
+        _, request = client._send(salesforcepy.Request.get("limits/"))
+        assert request.refreshed
+    echo = [{"errorCode": "INVALID_FIELD", "message": f"saw {REFRESH_TOKEN}"}]
+    requests_mock.get(f"{DATA}/limits/", status_code=400, json=echo)
+
+    _, request = client._send(salesforcepy.Request.get("limits/"))
+
+    assert REFRESH_TOKEN not in str(request.exceptions[0])
+    assert "[redacted]" in str(request.exceptions[0])

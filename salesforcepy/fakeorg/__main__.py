@@ -2,7 +2,8 @@
 
 Prints exactly one JSON line on stdout once the server accepts connections — ``instance_url``,
 ``login_url``, ``username``, ``password``, ``security_token``, ``client_id``, ``client_secret``,
-``org_id`` and, with ``--tls``, ``ca_bundle`` — and nothing else; logs go to stderr.
+``org_id``, ``jwt_private_key_path`` (the key JWT bearer logins sign with) and, with ``--tls``,
+``ca_bundle`` — and nothing else; logs go to stderr.
 """
 
 from __future__ import annotations
@@ -29,6 +30,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", choices=["demo"], help="load a dataset into a new database")
     parser.add_argument(
         "--gzip", action="store_true", help="gzip responses for clients that accept it"
+    )
+    parser.add_argument(
+        "--device-interval",
+        type=float,
+        metavar="SECONDS",
+        help="seconds between device-flow polls the org asks for (default 5)",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log requests to stderr")
     return parser
@@ -62,12 +69,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         port=args.port,
         compress=args.gzip,
     )
+    if args.device_interval is not None and not args.device_interval > 0:
+        print("error: --device-interval must be positive", file=sys.stderr)
+        return 2
     try:
         org.start()
     except OSError as exc:
         print(f"error: cannot serve on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1
     try:
+        if args.device_interval is not None:
+            org.configure_device_flow(interval=args.device_interval)
         info: dict[str, Any] = {
             "instance_url": org.instance_url,
             "login_url": org.login_url,
@@ -77,6 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "client_id": org.client_id,
             "client_secret": org.client_secret,
             "org_id": org.org_id,
+            "jwt_private_key_path": org.jwt_private_key_path,
         }
         if args.tls:
             info["ca_bundle"] = org.ca_bundle

@@ -121,6 +121,25 @@ class SessionStore:
         with self._lock:
             return self._refresh.get(token)
 
+    def rotate_refresh_token(self, token: str) -> RefreshToken | None:
+        """Replace a refresh token by a new one for the same user, app and scope.
+
+        The old token stops working; access tokens issued from it now belong to the new one (so
+        revoking the new one revokes them). Returns None when ``token`` is unknown.
+        """
+        with self._lock:
+            old = self._refresh.pop(token, None)
+            if old is None:
+                return None
+            new = RefreshToken(
+                f"5Aep{secrets.token_urlsafe(60)}", old.user_id, old.client_id, old.scope
+            )
+            self._refresh[new.token] = new
+            for session in self._sessions.values():
+                if session.refresh_token == token:
+                    session.refresh_token = new.token
+            return new
+
     def revoke(self, token: str) -> bool:
         """Revoke an access token, or a refresh token and every access token issued from it.
 
@@ -156,6 +175,9 @@ class ConnectedApp:
     name: str = "salesforcepy fake org"
     # The user that client-credentials logins run as (None: the admin).
     run_as_user_id: str | None = None
+    # Refresh token rotation: the refresh grant answers with a new refresh token and retires
+    # the one it was given (off by default, as for Salesforce connected apps).
+    rotate_refresh_tokens: bool = False
 
 
 @attrs.define

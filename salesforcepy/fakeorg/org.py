@@ -12,6 +12,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit
 
 from .auth import (
     ConnectedApp,
@@ -505,6 +506,105 @@ class FakeOrg:
     def expire_sessions(self) -> int:
         """End every access token now (refresh tokens stay valid); returns how many ended."""
         return self.state.sessions.expire_all()
+
+    # ---- OAuth flows (see fakeorg/api/oauth_flows.py) ------------------------------------------
+
+    @property
+    def generic_login_url(self) -> str:
+        """The same server under another host name, standing for login.salesforce.com.
+
+        The org's My Domain is the instance URL's host; requests arriving as ``localhost`` (or
+        as ``127.0.0.1`` when the org itself is served as ``localhost``) get generic login host
+        rules: the client-credentials flow is refused there, as Salesforce does.
+        """
+        parts = urlsplit(self.instance_url)
+        other = "127.0.0.1" if parts.hostname == "localhost" else "localhost"
+        return f"{parts.scheme}://{other}:{parts.port}"
+
+    def _jwt_keys(self) -> Any:
+        from .grants import JwtKeys
+
+        return self.state.extension("jwt_keys", JwtKeys)
+
+    @property
+    def jwt_private_key_path(self) -> str:
+        """The PEM file of the RSA private key whose certificate the org trusts for JWT bearer
+        logins (made on first use; deleted when the org stops)."""
+        return str(self._jwt_keys().private_key_path)
+
+    @property
+    def jwt_certificate_path(self) -> str:
+        """The PEM file of the self-signed certificate JWT assertions are verified against."""
+        return str(self._jwt_keys().certificate_path)
+
+    def _device_flows(self) -> Any:
+        from .grants import DeviceFlows
+
+        return self.state.extension("device_flows", DeviceFlows)
+
+    def configure_device_flow(
+        self,
+        *,
+        interval: float | None = None,
+        lifetime: float | None = None,
+        approve_after: Any = ...,
+    ) -> None:
+        """Change the device flow's settings (tests use a short ``interval`` to run fast).
+
+        Args:
+            interval: seconds between polls the org asks for (default 5).
+            lifetime: seconds a device code stays valid (default 600).
+            approve_after: polls answered ``authorization_pending`` before the code is approved
+                as the admin (default 2); ``None`` waits for :meth:`approve_device_code`.
+        """
+        flows = self._device_flows()
+        if interval is not None:
+            if not interval > 0:
+                raise ValueError("interval must be positive")
+            flows.interval = float(interval)
+        if lifetime is not None:
+            if not lifetime > 0:
+                raise ValueError("lifetime must be positive")
+            flows.lifetime = float(lifetime)
+        if approve_after is not ...:
+            if approve_after is not None and (
+                not isinstance(approve_after, int) or approve_after < 0
+            ):
+                raise ValueError("approve_after must be a number of polls or None")
+            flows.approve_after = approve_after
+
+    def deny_device_code(self, user_code: str) -> None:
+        """The person refuses the device code ``user_code``: the next poll gets ``access_denied``.
+
+        Raises:
+            LookupError: no pending device code has this user code.
+        """
+        self._device_flows().deny(user_code)
+
+    def approve_device_code(self, user_code: str, username: str | None = None) -> None:
+        """The person approves ``user_code`` now, as ``username`` (default: the admin).
+
+        Raises:
+            LookupError: unknown user code or username.
+        """
+        user_id = self.state.admin_user_id
+        if username is not None:
+            user = self.state.directory.user(username)
+            if user is None:
+                raise LookupError(f"no user {username!r}")
+            user_id = user.user_id
+        self._device_flows().approve(user_code, user_id)
+
+    def issue_refresh_token(self, username: str | None = None) -> str:
+        """A new refresh token for ``username`` (default: the admin) and the default app, as if
+        that user had approved the app in a device or web-server flow."""
+        user_id = self.state.admin_user_id
+        if username is not None:
+            user = self.state.directory.user(username)
+            if user is None:
+                raise LookupError(f"no user {username!r}")
+            user_id = user.user_id
+        return self.state.sessions.issue_refresh_token(user_id, self.client_id).token
 
     def stats(self) -> dict[str, Any]:
         """Requests and connections per endpoint and in total, open connections, faults fired and

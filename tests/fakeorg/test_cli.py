@@ -23,6 +23,7 @@ KEYS = {
     "client_id",
     "client_secret",
     "org_id",
+    "jwt_private_key_path",
 }
 
 
@@ -141,3 +142,32 @@ def test_bad_arguments():
     )
     assert result.returncode == 2
     assert result.stdout == ""
+
+
+def test_jwt_private_key_path_signs_logins_and_is_removed_on_exit():
+    import salesforcepy
+
+    process, info = start("--device-interval", "0.05")
+    try:
+        assert os.path.isfile(info["jwt_private_key_path"])
+        client = salesforcepy.client(
+            username=info["username"], client_id=info["client_id"], login_url=info["login_url"]
+        )
+        _, request = client.login_via_jwt(info["jwt_private_key_path"])
+        assert request.ok, request.exceptions
+        _, request = client.login_via_device_flow(on_authorize=lambda a: None, timeout=30)
+        assert request.ok, request.exceptions
+    finally:
+        stop(process)
+    assert not os.path.exists(info["jwt_private_key_path"])
+
+
+def test_device_interval_must_be_positive():
+    result = subprocess.run(
+        [sys.executable, "-m", "salesforcepy.fakeorg", "--device-interval", "0"],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    assert result.returncode == 2
+    assert "--device-interval" in result.stderr

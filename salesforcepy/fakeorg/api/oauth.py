@@ -127,11 +127,13 @@ def token_response(
     scope: str | None = None,
     extra: Mapping[str, Any] | None = None,
     session_scope: str = "api",
+    show_refresh_token: bool = True,
 ) -> Response:
     """Issue an access token for ``user_id`` and answer with the token response (wire 1.2).
 
-    ``refresh_token`` goes into the body (and links the new session to it, so revoking the refresh
-    token revokes this session); ``scope`` is included when given.
+    ``refresh_token`` goes into the body (unless ``show_refresh_token`` is false, as for the
+    refresh grant, which answers without one) and links the new session to it, so revoking the
+    refresh token revokes this session; ``scope`` is included when given.
     """
     org = ctx.org
     session = org.sessions.issue(
@@ -139,7 +141,7 @@ def token_response(
     )
     identity = org.identity_url(user_id)
     body: dict[str, Any] = {"access_token": session.token}
-    if refresh_token:
+    if refresh_token and show_refresh_token:
         body["refresh_token"] = refresh_token
     body["instance_url"] = org.instance_url
     body["id"] = identity
