@@ -178,17 +178,18 @@ def tour(credentials: dict[str, Any]) -> None:
             client.wave.dataset("opportunities"),
             lambda body: f"{body['label']}, version {body['currentVersionId']}",
         )
-        saql = (
-            f'q = load "{dataset["id"]}/{dataset["currentVersionId"]}"; '
-            "q = group q by 'Account.Industry'; "
-            "q = foreach q generate 'Account.Industry' as 'Industry', count() as 'count'; "
-            "q = order q by 'count' desc; q = limit q 3;"
-        )
-        show(
-            "wave.query",
-            client.wave.query({"query": saql}),
-            lambda body: [(r["Industry"], r["count"]) for r in body["results"]["records"]],
-        )
+        if isinstance(dataset, dict):  # the dataset exists: query its current version
+            saql = (
+                f'q = load "{dataset["id"]}/{dataset["currentVersionId"]}"; '
+                "q = group q by 'Account.Industry'; "
+                "q = foreach q generate 'Account.Industry' as 'Industry', count() as 'count'; "
+                "q = order q by 'count' desc; q = limit q 3;"
+            )
+            show(
+                "wave.query",
+                client.wave.query({"query": saql}),
+                lambda body: [(r["Industry"], r["count"]) for r in body["results"]["records"]],
+            )
 
         # Bulk API 2.0: a job, its CSV, closing it, waiting, and the three result CSVs. The third
         # row has no Name, so it fails; every row ends up in exactly one of the CSVs.
@@ -229,7 +230,7 @@ def tour(credentials: dict[str, Any]) -> None:
         for bulk_id in bulk_ids:
             client.sobjects(object_type="Account", id=bulk_id).delete()
         show("jobs.ingest.delete", ingest.delete(job_id=job["id"]))
-        if upserted and upserted.get("id"):
+        if isinstance(upserted, dict) and upserted.get("id"):
             show(
                 "delete upserted Account",
                 client.sobjects(object_type="Account", id=upserted["id"]).delete(),
