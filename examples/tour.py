@@ -1,14 +1,22 @@
 """A short tour of salesforcepy: every call prints its HTTP status and a glimpse of its result.
 
+It visits each API family of the usage examples: SOQL and SOSL, sObjects (create, update, read,
+upsert by external id, describe, a file), anonymous Apex, approvals, Chatter, CRM Analytics (Wave)
+and a Bulk API 2.0 ingest job with its result CSVs, then cleans up and logs out.
+
 Run it against the built-in fake org with ``make demo``, or against your own org by setting
 ``SF_USERNAME``, ``SF_PASSWORD``, ``SF_CLIENT_ID``, ``SF_CLIENT_SECRET`` and optionally
 ``SF_SECURITY_TOKEN`` and ``SF_LOGIN_URL`` (default ``login.salesforce.com``), then
-``python examples/tour.py``. Against a real org it creates, changes and deletes one Account and one
-Attachment of its own.
+``python examples/tour.py``. In a real org it creates and deletes a few Accounts of its own, posts
+to Chatter, and expects an approval process ``test_account`` on Account, an ``External_Id__c``
+external-id field on Account and a CRM Analytics dataset ``opportunities`` (the fake org's demo
+data has all three); a step whose prerequisite is missing prints its errors and the tour goes on.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import sys
 from typing import Any, Callable
@@ -25,7 +33,7 @@ def show(
     return the body."""
     body, request = result
     text = detail(body) if request.ok else f"errors: {request.exceptions}"
-    print(f"{title:<28} {request.method:<6} {request.status}  {text}")
+    print(f"{title:<34} {request.method:<6} {request.status}  {text}")
     return body
 
 
@@ -170,21 +178,59 @@ def tour(credentials: dict[str, Any]) -> None:
             client.wave.dataset("opportunities"),
             lambda body: f"{body['label']}, version {body['currentVersionId']}",
         )
-        saql = (
-            f'q = load "{dataset["id"]}/{dataset["currentVersionId"]}"; '
-            "q = group q by 'Account.Industry'; "
-            "q = foreach q generate 'Account.Industry' as 'Industry', count() as 'count'; "
-            "q = order q by 'count' desc; q = limit q 3;"
+        if isinstance(dataset, dict):  # the dataset exists: query its current version
+            saql = (
+                f'q = load "{dataset["id"]}/{dataset["currentVersionId"]}"; '
+                "q = group q by 'Account.Industry'; "
+                "q = foreach q generate 'Account.Industry' as 'Industry', count() as 'count'; "
+                "q = order q by 'count' desc; q = limit q 3;"
+            )
+            show(
+                "wave.query",
+                client.wave.query({"query": saql}),
+                lambda body: [(r["Industry"], r["count"]) for r in body["results"]["records"]],
+            )
+
+        # Bulk API 2.0: a job, its CSV, closing it, waiting, and the three result CSVs. The third
+        # row has no Name, so it fails; every row ends up in exactly one of the CSVs.
+        ingest = client.jobs.ingest
+        job = show(
+            "jobs.ingest.create",
+            ingest.create(job_resource={"object": "Account", "operation": "insert"}),
+            lambda body: f"job {body['id']} is {body['state']}",
+        )
+        csv_file = "Name,Industry\nTour Bulk One,Banking\nTour Bulk Two,Apparel\n,Banking\n"
+        show(
+            "jobs.ingest.batches", ingest.batches(job_id=job["id"], csv_file=csv_file), lambda _: ""
         )
         show(
-            "wave.query",
-            client.wave.query({"query": saql}),
-            lambda body: [(r["Industry"], r["count"]) for r in body["results"]["records"]],
+            "jobs.ingest.update",
+            ingest.update(job_id=job["id"], state="UploadComplete"),
+            lambda body: body["state"],
         )
+        show(
+            "jobs.ingest.wait",
+            ingest.wait(job["id"], poll_interval=0.5),
+            lambda body: (
+                f"{body['state']}: {body['numberRecordsProcessed']} processed, "
+                f"{body['numberRecordsFailed']} failed"
+            ),
+        )
+        for kind in ("successes", "failures", "unprocessed"):
+            result_csv = show(
+                f"jobs.ingest.get({kind}=True)", ingest.get(job_id=job["id"], **{kind: True})
+            )
+            for line in (result_csv or "").splitlines():
+                print(f"{'':<46}{line}")
+        successes = ingest.get(job_id=job["id"], successes=True)[0]
+        bulk_ids = [row["sf__Id"] for row in csv.DictReader(io.StringIO(successes))]
 
         # Clean up what the tour made.
         show("delete Account", record.delete(), lambda _: "(its Attachment goes with it)")
-        if upserted and upserted.get("id"):
+        for bulk_id in bulk_ids:
+            client.sobjects(object_type="Account", id=bulk_id).delete()
+        show("jobs.ingest.delete", ingest.delete(job_id=job["id"]))
+        if isinstance(upserted, dict) and upserted.get("id"):
             show(
                 "delete upserted Account",
                 client.sobjects(object_type="Account", id=upserted["id"]).delete(),

@@ -123,6 +123,8 @@ class Client:
         self._rerun: Optional[Renewal] = None
         self._no_renewal = "the client is not logged in"
         self._logged_out = False
+        # After logout(): where calls still go (without a token), so they get Salesforce's 401.
+        self._logged_out_instance: Optional[str] = None
         self._logging_out = False
         self._failed_renewal: Optional[tuple[str, float, SessionRefreshError]] = None
         self.transport = Transport(
@@ -241,17 +243,16 @@ class Client:
         return text
 
     def _not_logged_in(self) -> NotLoggedIn:
-        if self._logged_out:
-            return NotLoggedIn("logged out: log in again before making calls")
         return NotLoggedIn("not logged in: call login() first")
 
     def _resolve(self, request: Request, version: Optional[str]) -> tuple[str, Mapping[str, str]]:
         session = self._session
-        if request.authenticated and session is None:
+        instance_url = session.instance_url if session is not None else self._logged_out_instance
+        if request.authenticated and instance_url is None:
             raise self._not_logged_in()
         url = request.url(
             login_url=self.options.login_url,
-            instance_url=session.instance_url if session is not None else None,
+            instance_url=instance_url,
             version=version or self.version,
         )
         if request.authenticated and session is not None:
@@ -271,7 +272,7 @@ class Client:
     ) -> Result:
         """Send ``request`` and read the response, without strict-mode raising."""
         call = CallOptions(timeout=timeout, proxies=proxies, version=version)
-        if request.authenticated and self._session is None:
+        if request.authenticated and self._session is None and self._logged_out_instance is None:
             raise self._not_logged_in()
         exchange = self.transport.send(
             request,
@@ -401,6 +402,7 @@ class Client:
         with self._lock:
             self._session = session
             self._logged_out = False
+            self._logged_out_instance = None
 
     def _logged_in_with(self, rerun: Optional[Renewal], no_renewal: str = "") -> None:
         """Note how to renew the session a login flow just established."""
@@ -850,6 +852,8 @@ class Client:
 
     def _forget(self) -> None:
         with self._lock:
+            if self._session is not None:
+                self._logged_out_instance = self._session.instance_url
             self._session = None
             self._rerun = None
             self._no_renewal = "logout() ended the session"
@@ -871,11 +875,11 @@ class Client:
         on any other answer, or none, it keeps the session so that ``logout()`` can be retried.
         The refresh token, if any, is forgotten but not revoked.
 
-        After a logout nothing is renewed: calls made afterwards raise
-        :class:`~salesforcepy.exceptions.NotLoggedIn` without sending anything, and calls in
-        flight when the token was revoked get Salesforce's ``401 INVALID_SESSION_ID`` (followed
-        by a :class:`~salesforcepy.exceptions.SessionRefreshError` saying the client logged
-        out). Any ``login*()`` starts a new session.
+        After a logout nothing is renewed: calls made afterwards still go to the org, without
+        a token, and come back as Salesforce's ``401 INVALID_SESSION_ID`` (followed by a
+        :class:`~salesforcepy.exceptions.SessionRefreshError` saying the client logged out), as
+        do calls that were in flight when the token was revoked. Any ``login*()`` starts a new
+        session.
 
         Args:
             revoke: revoke the token at Salesforce (default) or only forget it.

@@ -8,8 +8,8 @@ JSON is parsed, CSV/XML/other text comes back as ``str``, anything else (blobs) 
 :func:`errors_from_body` reads Salesforce's error shapes — the usual array of
 ``{"message", "errorCode", "fields"}``, a single such object, an OAuth ``{"error",
 "error_description"}`` object, Bulk API 1.0's ``<error>`` document (or its JSON form) with
-``exceptionCode`` and ``exceptionMessage``, the 300 answer (an array of record URL strings), HTML or plain text
-from a proxy, or nothing — and never fails on any of them.
+``exceptionCode`` and ``exceptionMessage``, the 300 answer (an array of record URL strings), HTML
+or plain text from a proxy, or nothing — and never fails on any of them.
 
 :func:`read_response` combines both the way every call uses them.
 """

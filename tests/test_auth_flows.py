@@ -18,7 +18,6 @@ from salesforcepy.exceptions import (
     AuthError,
     InvalidSessionId,
     LoginTimeout,
-    NotLoggedIn,
     SessionRefreshError,
 )
 
@@ -652,11 +651,17 @@ def test_logout_revokes_and_later_calls_raise(requests_mock: Any) -> None:
     assert request.ok
     assert not client.logged_in
     assert client.refresh_token is None
-    with pytest.raises(NotLoggedIn, match="logged out"):
-        client._send(salesforcepy.Request.get("limits/"))
+    # Later calls still reach the org, without a token, and get its 401; nothing is renewed.
+    requests_mock.get(LIMITS_URL, status_code=401, json=EXPIRED)
+    _, after = client._send(salesforcepy.Request.get("limits/"))
+    assert after.status == 401
+    assert "Authorization" not in requests_mock.last_request.headers
+    assert isinstance(after.exceptions[0], InvalidSessionId)
+    assert isinstance(after.exceptions[-1], SessionRefreshError)
+    assert "logout" in str(after.exceptions[-1])
     with pytest.raises(ValueError, match="refresh token"):
         client.login_via_refresh_token()
-    assert requests_mock.call_count == 1
+    assert requests_mock.call_count == 2
 
 
 def test_logout_without_revoking_sends_nothing(requests_mock: Any) -> None:

@@ -15,7 +15,7 @@ import pytest
 import requests
 
 import salesforcepy
-from salesforcepy.exceptions import InvalidSessionId, NotLoggedIn, SessionRefreshError
+from salesforcepy.exceptions import InvalidSessionId, SessionRefreshError
 from salesforcepy.fakeorg import FakeOrg
 from salesforcepy.soql import quote
 
@@ -251,8 +251,11 @@ def test_nothing_renews_after_logout(org: FakeOrg) -> None:
     org.reset_stats()
 
     assert not token_works(org, token)
-    with pytest.raises(NotLoggedIn):
-        client.query("SELECT Id FROM Account LIMIT 1")
+    _, request = client.query("SELECT Id FROM Account LIMIT 1")
+    assert request.status == 401
+    assert isinstance(request.exceptions[0], InvalidSessionId)
+    assert isinstance(request.exceptions[-1], SessionRefreshError)
+    assert len(request.attempts) == 1
     assert token_requests(org) == 0
 
 

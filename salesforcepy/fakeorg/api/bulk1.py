@@ -268,9 +268,7 @@ def update_job(ctx: Context) -> Response:
             job.state = "Closed"
         elif state == "Aborted":
             if job.state not in ("Open", "Closed"):
-                raise AsyncError(
-                    "InvalidJobState", f"A job that is {job.state} cannot be aborted"
-                )
+                raise AsyncError("InvalidJobState", f"A job that is {job.state} cannot be aborted")
             job.state = "Aborted"
             for batch in job.batches:
                 if batch.state == "Queued":

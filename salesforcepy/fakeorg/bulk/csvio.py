@@ -52,13 +52,20 @@ def decode(data: bytes) -> str:
 
 
 def _first_line_break(text: str) -> str | None:
-    """The line break that ends the header row ("\\n" or "\\r\\n"), None for a single line."""
-    quoted = False
-    for index, char in enumerate(text):
-        if char == '"':
-            quoted = not quoted
-        elif not quoted and char == "\n":
+    """The line break that ends the header row ("\\n" or "\\r\\n"), None for a single line.
+
+    A line break inside a quoted header cell does not count: an even number of quotes before a
+    line break means it is outside any quotes.
+    """
+    quotes = 0
+    start = 0
+    index = text.find("\n")
+    while index != -1:
+        quotes += text.count('"', start, index)
+        if quotes % 2 == 0:
             return "\r\n" if index and text[index - 1] == "\r" else "\n"
+        start = index
+        index = text.find("\n", index + 1)
     return None
 
 

@@ -299,6 +299,7 @@ class Ingest:
         job_id: str,
         csv_file: Union[str, bytes],
         *,
+        gzip: bool = False,
         timeout: Optional[Timeout] = None,
         proxies: Optional[Proxies] = None,
         version: Optional[str] = None,
@@ -308,6 +309,7 @@ class Ingest:
         Args:
             job_id: the job id.
             csv_file: the CSV (first row: field API names); ``str`` is sent as UTF-8.
+            gzip: compress the body (``Content-Encoding: gzip``).
             timeout: per-call (connect, read) timeout.
             proxies: per-call proxy map.
             version: per-call API version.
@@ -316,7 +318,10 @@ class Ingest:
             ``(None, request)``; status 201.
         """
         return self._client._send(
-            upload_request(job_id, csv_file), timeout=timeout, proxies=proxies, version=version
+            upload_request(job_id, csv_file, gzip=gzip),
+            timeout=timeout,
+            proxies=proxies,
+            version=version,
         )
 
     def update(

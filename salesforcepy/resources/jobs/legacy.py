@@ -600,7 +600,9 @@ class Legacy:
         version: Optional[str] = None,
     ) -> Result:
         """Poll ``GET .../job/{job_id}/batch/{batch_id}`` until the batch is ``Completed``,
-        ``Failed`` or ``NotProcessed`` (see :meth:`.Ingest.wait` for the arguments).
+        ``Failed`` or ``NotProcessed``.
+
+        See :meth:`~salesforcepy.resources.jobs.ingest.Ingest.wait` for the arguments.
 
         Raises:
             JobWaitTimeout: still queued or in progress after ``max_wait`` seconds.

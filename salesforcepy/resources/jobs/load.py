@@ -310,7 +310,10 @@ def table(
             if extra:
                 raise ValueError(f"records[{number}] has fields not in fields: {extra[:5]}")
     if not data:
-        raise ValueError("records: there are no rows to load")
+        hint = ""
+        if isinstance(records, str) and "\n" not in records.strip():
+            hint = " (to load a file, pass a pathlib.Path or an open file, not its name)"
+        raise ValueError(f"records: there are no rows to load{hint}")
     lowered = set()
     for name in header:
         if not isinstance(name, str) or not name.strip():

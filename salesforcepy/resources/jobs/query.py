@@ -329,7 +329,7 @@ class Query:
     ) -> Result:
         """Poll ``GET /services/data/vXX.X/jobs/query/{job_id}`` until the job is finished.
 
-        See :meth:`.Ingest.wait` for the arguments.
+        See :meth:`~salesforcepy.resources.jobs.ingest.Ingest.wait` for the arguments.
 
         Returns:
             ``(job_info, request)`` of the poll that saw ``JobComplete``, ``Failed`` or

@@ -350,13 +350,12 @@ def test_ingest_list_filters(sf: salesforcepy.Client, requests_mock: Any) -> Non
 
 
 def test_gzip_upload(requests_mock: Any, sf: salesforcepy.Client) -> None:
-    from salesforcepy.resources.jobs.ingest import upload_request
-
     requests_mock.put(f"{DATA}/jobs/ingest/{JOB_ID}/batches", status_code=201)
-    request = upload_request(JOB_ID, "Name\nZip\n", gzip=True)
-    sf._send(request)
+
+    _, request = sf.jobs.ingest.batches(JOB_ID, "Name\nZip\n", gzip=True)
 
     sent = requests_mock.last_request
     assert sent.headers["Content-Encoding"] == "gzip"
     assert sent.headers["Content-Type"] == "text/csv"
     assert gzip.decompress(sent.body) == b"Name\nZip\n"
+    assert request.status == 201
