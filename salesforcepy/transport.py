@@ -15,7 +15,8 @@ Each attempt sends a (connect, read) timeout, the configured proxies and TLS ver
 ``Accept-Encoding: gzip``, the session's ``Authorization`` header and, when configured,
 ``Sforce-Call-Options: client=<name>``. It writes exactly one DEBUG line to
 ``logging.getLogger("salesforcepy.transport")``: method, URL (credential-like query values masked,
-known secrets redacted), status and time. The library never adds handlers or sets levels.
+known secrets redacted), status and time; a retry adds one more DEBUG line with the policy's
+reason and wait. The library never adds handlers or sets levels.
 """
 
 from __future__ import annotations
