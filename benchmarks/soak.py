@@ -47,8 +47,9 @@ from salesforcepy.soql import format_soql
 EXT = "Soak_Key__c"
 PREFIX = "soak-"
 SEED_RECORDS = 2100  # two pages of query results from the start
-READ_TIMEOUT = 0.15
-SLOW = 0.25  # a response slower than the read timeout
+TIMEOUT = (5.0, 10.0)  # for calls without a slow-response fault: a busy machine is not a fault
+SHORT_TIMEOUT = (5.0, 0.15)  # for calls given a slow-response fault
+SLOW = 0.25  # slower than SHORT_TIMEOUT's read timeout
 
 INSERT = r"/sobjects/Account/?$"
 RECORD = r"/sobjects/Account/001"
@@ -125,7 +126,7 @@ class Soak:
                 record_id = org.store.create("Account", {"Name": name})
                 self.records[name] = (record_id, {None})
         policy = RetryPolicy(backoff=0.002, max_backoff=0.01, sleep=self.sleeper)
-        self.sf = salesforcepy.client(**org.credentials, retry=policy, timeout=(5.0, READ_TIMEOUT))
+        self.sf = salesforcepy.client(**org.credentials, retry=policy, timeout=TIMEOUT)
         self.sf.login()[1].raise_for_status()
 
     def stop(self) -> None:
@@ -164,13 +165,14 @@ class Soak:
         self.org.inject_fault(path=path, method=method, **fault)
         return "inject"
 
-    def run_op(self, kind: str, path: str, method: str, call: Callable[[], Any]) -> Any:
+    def run_op(self, kind: str, path: str, method: str, call: Callable[[Any], Any]) -> Any:
         """Run one call under a possible fault; returns the call's result or the exception."""
         self.ops[kind] += 1
         fired_before = self.org.stats()["faults_fired"]
         fault = self.maybe_fault(path, method)
         try:
-            result: Any = call()
+            slow = self._slow_pending
+            result: Any = call(SHORT_TIMEOUT if slow else TIMEOUT)
         except OutcomeUnknown as exc:
             result = exc
         except TransportError as exc:
@@ -210,7 +212,10 @@ class Soak:
     def insert(self) -> None:
         name = self.new_name()
         result = self.run_op(
-            "insert", INSERT, "POST", lambda: self.sf.sobjects("Account").insert({"Name": name})
+            "insert",
+            INSERT,
+            "POST",
+            lambda t: self.sf.sobjects("Account").insert({"Name": name}, timeout=t),
         )
         if isinstance(result, tuple) and result[1].status == 201:
             self.records[name] = (result[0]["id"], {None})
@@ -235,7 +240,9 @@ class Soak:
             "update",
             RECORD,
             "PATCH",
-            lambda: self.sf.sobjects("Account", id=record_id).update({"Description": value}),
+            lambda t: self.sf.sobjects("Account", id=record_id).update(
+                {"Description": value}, timeout=t
+            ),
         )
         before = self.records[name][1]
         if isinstance(result, tuple) and result[1].status == 204:
@@ -254,8 +261,8 @@ class Soak:
             "upsert",
             UPSERT,
             "PATCH",
-            lambda: self.sf.sobjects("Account", id=key, external_id=EXT).upsert(
-                {"Name": f"{PREFIX}upsert", "Description": value}
+            lambda t: self.sf.sobjects("Account", id=key, external_id=EXT).upsert(
+                {"Name": f"{PREFIX}upsert", "Description": value}, timeout=t
             ),
         )
         before = self.upserts.get(key, {None})
@@ -268,14 +275,19 @@ class Soak:
         name = self.rng.choice(list(self.records))
         record_id, _ = self.records[name]
         result = self.run_op(
-            "get", RECORD, "GET", lambda: self.sf.sobjects("Account", id=record_id).query(["Name"])
+            "get",
+            RECORD,
+            "GET",
+            lambda t: self.sf.sobjects("Account", id=record_id).query(["Name"], timeout=t),
         )
         if isinstance(result, tuple) and result[1].ok and result[0]["Name"] != name:
             self.unexpected.append(f"get {record_id}: wrong record")
 
     def query_more(self) -> None:
         soql = format_soql("SELECT Id FROM Account WHERE Name LIKE '{:like}%' ORDER BY Id", PREFIX)
-        result = self.run_op("query_more", QUERY_PAGES, "GET", lambda: self.sf.query_more(soql))
+        result = self.run_op(
+            "query_more", QUERY_PAGES, "GET", lambda t: self.sf.query_more(soql, timeout=t)
+        )
         if not isinstance(result, tuple) or not result[1].ok:
             return
         self.query_checks += 1

@@ -16,6 +16,17 @@ from salesforcepy.retry import RetryPolicy
 from salesforcepy.soql import format_soql
 
 EXT_FIELD = "Ext_Id__c"
+TIMEOUT = (5.0, 10.0)
+"""Timeouts of calls that meet no slow-response fault: generous, so a busy machine is no fault."""
+SLOW_DELAY = 1.5
+"""Seconds a slow-response fault holds a request."""
+SHORT_TIMEOUT = (5.0, 0.6)
+"""Timeouts of calls that do meet a slow-response fault (read timeout below ``SLOW_DELAY``)."""
+
+
+def timeout_for(fault: dict[str, Any]) -> tuple[float, float]:
+    """The call timeout that goes with an injected fault."""
+    return SHORT_TIMEOUT if "delay" in fault else TIMEOUT
 
 
 class Waits:
@@ -56,7 +67,7 @@ def org_fixture(**kwargs: Any) -> Iterator[FakeOrg]:
 
 def make_client(org: FakeOrg, **options: Any) -> salesforcepy.Client:
     options.setdefault("retry", fast_policy())
-    options.setdefault("timeout", (5.0, 5.0))
+    options.setdefault("timeout", TIMEOUT)
     client = salesforcepy.client(**{**org.credentials, **options})
     client.login()[1].raise_for_status()
     return client

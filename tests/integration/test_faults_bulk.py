@@ -17,7 +17,7 @@ import salesforcepy
 from salesforcepy.fakeorg import FakeOrg
 from salesforcepy.fakeorg.bulk import BulkSettings
 
-from .faultkit import fast_policy, make_client, org_fixture, rows
+from .faultkit import SLOW_DELAY, fast_policy, make_client, org_fixture, rows, timeout_for
 
 pytestmark = pytest.mark.integration
 
@@ -39,7 +39,7 @@ FAULTS = {
     "reset before": {"reset": True},
     "reset after": {"reset": True, "after_commit": True},
     "truncated after": {"truncate": True, "after_commit": True},
-    "slow after": {"delay": 0.8, "after_commit": True},
+    "slow after": {"delay": SLOW_DELAY, "after_commit": True},
 }
 _loads = itertools.count(1)
 
@@ -57,7 +57,7 @@ def _no_leftover_faults(org: FakeOrg) -> Iterator[None]:
 
 @pytest.fixture
 def sf(org: FakeOrg) -> salesforcepy.Client:
-    return make_client(org, retry=fast_policy(), timeout=(5.0, 0.4))
+    return make_client(org, retry=fast_policy())
 
 
 def records(tag: str) -> list[dict[str, Any]]:
@@ -67,9 +67,15 @@ def records(tag: str) -> list[dict[str, Any]]:
     ]
 
 
-def load(sf: salesforcepy.Client, tag: str) -> Any:
+def load(sf: salesforcepy.Client, tag: str, fault: Any = None) -> Any:
     return sf.jobs.ingest.load(
-        "Account", "insert", records(tag), poll_interval=0.01, max_interval=0.05, max_wait=30
+        "Account",
+        "insert",
+        records(tag),
+        poll_interval=0.01,
+        max_interval=0.05,
+        max_wait=30,
+        timeout=timeout_for(fault or {}),
     )
 
 
@@ -104,7 +110,7 @@ def test_every_row_is_accounted_for(
     fired_before = org.stats()["faults_fired"]
     org.inject_fault(path=path, method=method, **FAULTS[fault])
 
-    result = load(sf, tag)
+    result = load(sf, tag, FAULTS[fault])
 
     assert org.stats()["faults_fired"] > fired_before, "the fault never hit the load"
     counts = check_accounting(org, result, tag)

@@ -15,7 +15,7 @@ import pytest
 import salesforcepy
 from salesforcepy.fakeorg import FakeOrg
 
-from .faultkit import Waits, fast_policy, make_client, org_fixture
+from .faultkit import SLOW_DELAY, Waits, fast_policy, make_client, org_fixture, timeout_for
 
 pytestmark = pytest.mark.integration
 
@@ -54,7 +54,7 @@ def waits() -> Waits:
 
 @pytest.fixture
 def sf(org: FakeOrg, waits: Waits) -> salesforcepy.Client:
-    return make_client(org, retry=fast_policy(waits), timeout=(5.0, 0.5))
+    return make_client(org, retry=fast_policy(waits))
 
 
 def ids(pages: list[dict[str, Any]]) -> list[str]:
@@ -80,7 +80,7 @@ def test_without_faults(sf: salesforcepy.Client, expected: list[str]) -> None:
         pytest.param({"reset": True, "times": 2}, id="connection reset"),
         pytest.param({"truncate": True}, id="truncated JSON"),
         pytest.param({"truncate": 0.9, "times": 3}, id="truncated JSON x3"),
-        pytest.param({"delay": 1.0}, id="slower than the timeout"),
+        pytest.param({"delay": SLOW_DELAY}, id="slower than the timeout"),
         pytest.param({"status": 429, "headers": {"Retry-After": "1"}}, id="429 Retry-After"),
         pytest.param({"error_code": "UNABLE_TO_LOCK_ROW"}, id="UNABLE_TO_LOCK_ROW"),
         pytest.param({"error_code": "INVALID_SESSION_ID"}, id="expired session"),
@@ -97,7 +97,7 @@ def test_every_record_exactly_once(
     fired_before = org.stats()["faults_fired"]
     org.inject_fault(path=where, method="GET", **fault)
 
-    pages, sent = sf.query_more(SOQL)
+    pages, sent = sf.query_more(SOQL, timeout=timeout_for(fault))
 
     assert sent.ok, sent.exceptions
     assert ids(pages) == expected

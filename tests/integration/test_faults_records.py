@@ -27,6 +27,8 @@ from salesforcepy.transport import Transport
 
 from .faultkit import (
     EXT_FIELD,
+    SHORT_TIMEOUT,
+    SLOW_DELAY,
     Waits,
     eventually,
     fast_policy,
@@ -34,6 +36,7 @@ from .faultkit import (
     named,
     org_fixture,
     rows,
+    timeout_for,
 )
 
 pytestmark = pytest.mark.integration
@@ -60,7 +63,7 @@ def waits() -> Waits:
 
 @pytest.fixture
 def sf(org: FakeOrg, waits: Waits) -> salesforcepy.Client:
-    return make_client(org, retry=fast_policy(waits), timeout=(5.0, 0.4))
+    return make_client(org, retry=fast_policy(waits))
 
 
 def unique(prefix: str) -> str:
@@ -180,10 +183,10 @@ def test_slow_insert_times_out_as_outcome_unknown(
     org: FakeOrg, sf: salesforcepy.Client, after_commit: bool
 ) -> None:
     name = unique("slow")
-    org.inject_fault(path=INSERT, method="POST", delay=1.0, after_commit=after_commit)
+    org.inject_fault(path=INSERT, method="POST", delay=SLOW_DELAY, after_commit=after_commit)
 
     with pytest.raises(OutcomeUnknownTimeout):
-        sf.sobjects("Account").insert({"Name": name})
+        sf.sobjects("Account").insert({"Name": name}, timeout=SHORT_TIMEOUT)
 
     # The org finishes the write after the client stopped listening: one record, never two.
     assert eventually(lambda: len(named(org, name)) == 1)
@@ -271,8 +274,8 @@ def record(org: FakeOrg) -> str:
         pytest.param({"reset": True}, id="reset before"),
         pytest.param({"reset": True, "after_commit": True}, id="reset after"),
         pytest.param({"truncate": True, "after_commit": True}, id="truncated 204 after"),
-        pytest.param({"delay": 1.0, "after_commit": True}, id="slow after"),
-        pytest.param({"delay": 1.0}, id="slow before"),
+        pytest.param({"delay": SLOW_DELAY, "after_commit": True}, id="slow after"),
+        pytest.param({"delay": SLOW_DELAY}, id="slow before"),
         pytest.param({"status": 503, "times": 3}, id="503 burst"),
         pytest.param({"status": 504, "error_code": "GATEWAY_TIMEOUT"}, id="504 gateway"),
         pytest.param({"error_code": "UNABLE_TO_LOCK_ROW", "times": 2}, id="UNABLE_TO_LOCK_ROW"),
@@ -285,7 +288,9 @@ def test_update_is_replayed_until_it_succeeds(
 ) -> None:
     org.inject_fault(path=f"/sobjects/Account/{record}$", method="PATCH", **fault)
 
-    _, sent = sf.sobjects("Account", id=record).update({"Description": "new"})
+    _, sent = sf.sobjects("Account", id=record).update(
+        {"Description": "new"}, timeout=timeout_for(fault)
+    )
 
     assert sent.status == 204, sent.exceptions
     assert len(sent.attempts) >= 2
@@ -313,7 +318,7 @@ def test_delete_is_replayed_after_a_reset_before_the_write(
     [
         pytest.param({"reset": True, "after_commit": True}, id="reset after"),
         pytest.param({"truncate": True, "after_commit": True}, id="truncated after"),
-        pytest.param({"delay": 1.0, "after_commit": True}, id="slow after"),
+        pytest.param({"delay": SLOW_DELAY, "after_commit": True}, id="slow after"),
         pytest.param({"reset": True}, id="reset before"),
         pytest.param({"status": 503, "times": 2}, id="503 burst"),
         pytest.param({"error_code": "UNABLE_TO_LOCK_ROW"}, id="UNABLE_TO_LOCK_ROW"),
@@ -326,7 +331,7 @@ def test_upsert_creates_exactly_one_record(
     org.inject_fault(path=f"/sobjects/Account/{EXT_FIELD}/", method="PATCH", **fault)
 
     body, sent = sf.sobjects("Account", id=key, external_id=EXT_FIELD).upsert(
-        {"Name": key, "Description": "v1"}
+        {"Name": key, "Description": "v1"}, timeout=timeout_for(fault)
     )
 
     assert sent.status in (200, 201), sent.exceptions
