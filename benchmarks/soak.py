@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/soak.py [--seconds 60] [--seed N] [--fault-rate 0.35]
+    python benchmarks/soak.py [--seconds 60] [--operations N] [--seed N] [--fault-rate 0.35]
 
 A fake org on the loopback interface takes inserts, updates, upserts by external id, reads and
 paged queries from one client with the default retry rules (backoff shortened to milliseconds).
@@ -298,7 +298,7 @@ class Soak:
 
     # -- run and verify --------------------------------------------------------------------------
 
-    def run(self, seconds: float) -> float:
+    def run(self, seconds: float, limit: Optional[int] = None) -> float:
         operations = [
             (35, self.insert),
             (25, self.update),
@@ -309,8 +309,10 @@ class Soak:
         choose = [op for _, op in operations]
         weights = [w for w, _ in operations]
         started = time.monotonic()
-        while time.monotonic() - started < seconds:
+        done = 0
+        while time.monotonic() - started < seconds and (limit is None or done < limit):
             self.rng.choices(choose, weights)[0]()
+            done += 1
         return time.monotonic() - started
 
     def verify(self) -> tuple[int, int]:
@@ -350,6 +352,9 @@ class Soak:
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=60.0, help="how long to run (60)")
+    parser.add_argument(
+        "--operations", type=int, default=None, help="stop after this many operations too"
+    )
     parser.add_argument("--seed", type=int, default=None, help="random seed (default: random)")
     parser.add_argument(
         "--fault-rate", type=float, default=0.35, help="share of operations given a fault (0.35)"
@@ -359,7 +364,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     soak = Soak(seed, args.fault_rate)
     soak.start()
     try:
-        elapsed = soak.run(args.seconds)
+        elapsed = soak.run(args.seconds, args.operations)
         lost, duplicates = soak.verify()
     finally:
         soak.stop()

@@ -1,5 +1,5 @@
-"""A short run of the randomized soak (``make soak`` runs the long one): no record lost, none
-duplicated, every query_more result complete."""
+"""A short run (200 operations) of the randomized soak (``make soak`` runs the long one): no
+record lost, none duplicated, every query_more result complete."""
 
 from __future__ import annotations
 
@@ -31,13 +31,16 @@ def figure(output: str, label: str) -> int:
 
 
 def test_short_soak(capsys: pytest.CaptureFixture[str]) -> None:
-    status = _load().main(["--seconds", "3", "--seed", "20260601", "--fault-rate", "0.5"])
+    status = _load().main(
+        ["--operations", "200", "--seconds", "120", "--seed", "20260601", "--fault-rate", "0.5"]
+    )
 
     output = capsys.readouterr().out
     assert status == 0, output
     assert figure(output, "records lost") == 0
     assert figure(output, "duplicates") == 0
-    assert figure(output, "faults injected") > 20
+    assert ", 200 operations (" in output
+    assert figure(output, "faults injected") > 50
     assert figure(output, "faults survived (call succeeded)") > 0
     assert "query_more results checked" in output
     assert output.rstrip().endswith("OK")
