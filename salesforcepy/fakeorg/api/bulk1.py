@@ -25,7 +25,7 @@ from werkzeug.wrappers import Response
 
 from ..bulk.classic import NS, ClassicBatch, ClassicJob
 from ..bulk.engine import BulkJobs, settings_of
-from ..bulk.rows import INGEST_OPERATIONS
+from ..bulk.rows import INGEST_OPERATIONS, may_hard_delete
 from ..errors import SalesforceError
 from . import Context, Routes, bytes_response, json_response, register_authenticator
 
@@ -172,15 +172,7 @@ def _batch(ctx: Context, job: ClassicJob) -> ClassicBatch:
 
 def _hard_delete_allowed(ctx: Context) -> bool:
     profile_id = ctx.org.user_record(ctx.user_id).get("ProfileId")
-    if not profile_id:
-        return False
-    try:
-        profile = ctx.store.get(
-            "Profile", profile_id, ["PermissionsBulkApiHardDelete"], api_version=ctx.api_version
-        )
-    except SalesforceError:
-        return False
-    return bool(profile.get("PermissionsBulkApiHardDelete"))
+    return may_hard_delete(ctx.store, profile_id, ctx.api_version)
 
 
 # ---- routes --------------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from ..bulk.csvio import DELIMITERS, LINE_ENDINGS
 from ..bulk.engine import BulkJobs, settings_of
 from ..bulk.jobs import TERMINAL, IngestJob, QueryJob
 from ..bulk.querying import check_query
-from ..bulk.rows import INGEST_OPERATIONS
+from ..bulk.rows import INGEST_OPERATIONS, may_hard_delete
 from ..errors import SalesforceError
 from . import DATA, Context, Routes, multipart_parts
 
@@ -207,15 +207,7 @@ def _ingest_job(ctx: Context) -> IngestJob:
 
 def _may_hard_delete(ctx: Context) -> bool:
     profile_id = ctx.org.user_record(ctx.user_id).get("ProfileId")
-    if not profile_id:
-        return False
-    try:
-        profile = ctx.store.get(
-            "Profile", profile_id, ["PermissionsBulkApiHardDelete"], api_version=ctx.api_version
-        )
-    except SalesforceError:
-        return False
-    return bool(profile.get("PermissionsBulkApiHardDelete"))
+    return may_hard_delete(ctx.store, profile_id, ctx.api_version)
 
 
 def _new_ingest_job(ctx: Context, body: Any) -> IngestJob:

@@ -52,8 +52,34 @@ def _elapsed_ms(start: Optional[float], end: Optional[float]) -> int:
     return int(((end if end is not None else time.monotonic()) - start) * 1000)
 
 
+class _CsvJob:
+    """What ingest and query jobs share: CSV dialect, finished-ness, the first modstamp."""
+
+    created_date: str
+    system_modstamp: str
+    column_delimiter: str
+    line_ending: str
+    state: str
+
+    def __attrs_post_init__(self) -> None:
+        if not self.system_modstamp:
+            self.system_modstamp = self.created_date
+
+    @property
+    def delimiter(self) -> str:
+        return DELIMITERS[self.column_delimiter]
+
+    @property
+    def terminator(self) -> str:
+        return LINE_ENDINGS[self.line_ending]
+
+    @property
+    def finished(self) -> bool:
+        return self.state in TERMINAL
+
+
 @attrs.define(eq=False, kw_only=True)
-class IngestJob:
+class IngestJob(_CsvJob):
     """A Bulk API 2.0 ingest job: its definition, uploaded data, progress and row outcomes."""
 
     id: str
@@ -84,22 +110,6 @@ class IngestJob:
     applier: Any = attrs.field(default=None, repr=False)
 
     job_type = "V2Ingest"
-
-    def __attrs_post_init__(self) -> None:
-        if not self.system_modstamp:
-            self.system_modstamp = self.created_date
-
-    @property
-    def delimiter(self) -> str:
-        return DELIMITERS[self.column_delimiter]
-
-    @property
-    def terminator(self) -> str:
-        return LINE_ENDINGS[self.line_ending]
-
-    @property
-    def finished(self) -> bool:
-        return self.state in TERMINAL
 
     # ---- reading the uploaded data -------------------------------------------------------------
 
@@ -235,7 +245,7 @@ class IngestJob:
 
 
 @attrs.define(eq=False, kw_only=True)
-class QueryJob:
+class QueryJob(_CsvJob):
     """A Bulk API 2.0 query job: its SOQL, progress and, once complete, the result rows."""
 
     id: str
@@ -259,22 +269,6 @@ class QueryJob:
     deleted: bool = False
 
     job_type = "V2Query"
-
-    def __attrs_post_init__(self) -> None:
-        if not self.system_modstamp:
-            self.system_modstamp = self.created_date
-
-    @property
-    def delimiter(self) -> str:
-        return DELIMITERS[self.column_delimiter]
-
-    @property
-    def terminator(self) -> str:
-        return LINE_ENDINGS[self.line_ending]
-
-    @property
-    def finished(self) -> bool:
-        return self.state in TERMINAL
 
     @property
     def total(self) -> int:

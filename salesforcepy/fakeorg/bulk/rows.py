@@ -28,6 +28,7 @@ __all__ = [
     "RowApplier",
     "RowOutcome",
     "header_problem",
+    "may_hard_delete",
 ]
 
 logger = logging.getLogger(__name__)
@@ -238,3 +239,16 @@ def _multiple(field: str, exc: MultipleMatches) -> SalesforceError:
         f"{field}: more than one record found for external id field: [{', '.join(exc.ids)}]",
         [field],
     )
+
+
+def may_hard_delete(store: Store, profile_id: Optional[str], api_version: str) -> bool:
+    """Whether a user with the profile ``profile_id`` holds "Bulk API Hard Delete"."""
+    if not profile_id:
+        return False
+    try:
+        profile = store.get(
+            "Profile", profile_id, ["PermissionsBulkApiHardDelete"], api_version=api_version
+        )
+    except SalesforceError:
+        return False
+    return bool(profile.get("PermissionsBulkApiHardDelete"))
