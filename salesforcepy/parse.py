@@ -178,10 +178,12 @@ def _untyped(content: bytes) -> Any:
 
 def snippet(text: str, redact: Redact = _identity) -> str:
     """A short one-line excerpt of a non-JSON body for an error message."""
-    flat = " ".join(text.split())
+    # Redacted before it is flattened and cut, so that a secret holding whitespace, or one
+    # straddling the cut, is still found whole.
+    flat = " ".join(redact(text).split())
     if len(flat) > _SNIPPET_CHARS:
         flat = flat[:_SNIPPET_CHARS] + "..."
-    return redact(flat)
+    return flat
 
 
 def _error_from_item(status: int, item: Mapping[str, Any], body: Any, redact: Redact) -> HTTPError:

@@ -461,13 +461,11 @@ class Transport:
         self, method: str, url: str, exc: requests.exceptions.RequestException
     ) -> TransportError:
         kind = TransportTimeout if isinstance(exc, requests.exceptions.Timeout) else TransportError
-        detail = str(exc)[:_ERROR_DETAIL_CHARS]
-        message = self._redact(
-            f"{method} {redact_url(url)}: no response ({type(exc).__name__}: {detail})"
-        )
-        error = kind(
-            message, method=method, url=redact_url(url), request_sent=failure_kind(exc) == READ
-        )
+        # Redacted before it is cut: a secret straddling the cut would otherwise survive in part.
+        detail = self._redact(str(exc))[:_ERROR_DETAIL_CHARS]
+        shown = self._redact(redact_url(url))
+        message = f"{method} {shown}: no response ({type(exc).__name__}: {detail})"
+        error = kind(message, method=method, url=shown, request_sent=failure_kind(exc) == READ)
         error.__cause__ = exc
         return error
 

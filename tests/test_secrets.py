@@ -243,3 +243,51 @@ def test_long_lived_secrets_stay_redacted_after_many_renewals(requests_mock: Any
 
     assert REFRESH_TOKEN not in str(request.exceptions[0])
     assert "[redacted]" in str(request.exceptions[0])
+
+
+LONG_PASSWORD = "Long-Password-0123456789-abcdefghij"
+
+
+def test_a_secret_cut_by_the_length_limit_of_a_message_is_still_redacted(
+    requests_mock: Any,
+) -> None:
+    # The messages quote at most a few hundred characters of what the server or requests said;
+    # a secret straddling that limit must not survive in part.
+    client = salesforcepy.client(
+        "dev@example.com", LONG_PASSWORD, "3MVG9ConsumerKey", CLIENT_SECRET, version="58.0"
+    )
+    head = LONG_PASSWORD[:12]
+    for pad in range(250, 320, 7):
+        requests_mock.post(
+            f"{LOGIN_URL}/services/oauth2/token",
+            exc=requests.exceptions.ConnectionError("x" * pad + LONG_PASSWORD),
+        )
+        with pytest.raises(SalesforceError) as info:
+            client.login()
+        assert head not in str(info.value), pad
+        requests_mock.post(
+            f"{LOGIN_URL}/services/oauth2/token",
+            status_code=502,
+            text="<html>" + "y" * pad + LONG_PASSWORD + "</html>",
+        )
+        _, request = client.login()
+        assert head not in str(request.exceptions[0]), pad
+
+
+def test_the_url_of_a_transport_error_is_redacted(requests_mock: Any) -> None:
+    client = salesforcepy.client(
+        client_secret=CLIENT_SECRET,
+        session_id=ACCESS_TOKEN,
+        instance_url=INSTANCE_URL,
+        version="58.0",
+        retry=False,
+    )
+    requests_mock.get(
+        f"{INSTANCE_URL}/services/apexrest/echo/{CLIENT_SECRET}",
+        exc=requests.exceptions.ConnectTimeout("no"),
+    )
+    with pytest.raises(SalesforceError) as info:
+        client.apexrest(f"echo/{CLIENT_SECRET}", "GET")
+    assert requests_mock.called
+    assert CLIENT_SECRET not in info.value.url  # type: ignore[attr-defined]
+    assert CLIENT_SECRET not in str(info.value)
