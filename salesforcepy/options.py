@@ -11,7 +11,7 @@ import os
 import re
 from collections.abc import Mapping
 from typing import Any, Optional, Union
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 import attrs
 
@@ -51,6 +51,7 @@ _ORG_ID_RE = re.compile(r"^00D[0-9A-Za-z]{12}(?:[0-9A-Za-z]{3})?$")
 # Sforce-Call-Options is a ";"/","-separated header: the client name must not break it (or the
 # request line, through CR/LF).
 _CLIENT_NAME_RE = re.compile(r"^[\x21-\x7e]{1,100}$")
+_PROXY_SCHEMES = frozenset({"http", "https", "socks4", "socks4a", "socks5", "socks5h"})
 
 
 def normalize_version(value: Any, name: str = "version") -> str:
@@ -164,6 +165,11 @@ def _optional_str(instance: Any, attribute: attrs.Attribute[Any], value: Any) ->
         raise TypeError(f"{attribute.name} must be a string, not {type(value).__name__}")
 
 
+def _proxy_parts(url: str) -> SplitResult:
+    # requests takes "host:port" as an http proxy.
+    return urlsplit(url if "://" in url else "http://" + url)
+
+
 def _check_proxies(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if value is None:
         return
@@ -171,6 +177,36 @@ def _check_proxies(instance: Any, attribute: attrs.Attribute[Any], value: Any) -
         isinstance(k, str) and isinstance(v, str) for k, v in value.items()
     ):
         raise TypeError(f"{attribute.name} must be a mapping of scheme to proxy URL strings")
+    for key, url in value.items():
+        if not url:
+            continue  # requests: no proxy for this scheme
+        # The messages never quote the URL: it may carry the proxy's password.
+        problem = f"{attribute.name}[{key!r}] is not a proxy URL such as 'http://proxy:3128'"
+        try:
+            parts = _proxy_parts(url)
+            parts.port  # noqa: B018 - urlsplit validates the port lazily
+        except ValueError:
+            raise ValueError(problem) from None
+        if parts.scheme not in _PROXY_SCHEMES or not parts.hostname:
+            raise ValueError(problem)
+
+
+def _proxy_password(url: str) -> Optional[str]:
+    try:
+        return _proxy_parts(url).password or None
+    except ValueError:
+        return None
+
+
+def _masked_proxies(value: Optional[Mapping[str, str]]) -> str:
+    """The repr of a proxy map with the password of every proxy URL replaced by ``***``."""
+    if value is None:
+        return "None"
+    masked = {}
+    for key, url in value.items():
+        password = _proxy_password(url)
+        masked[key] = url.replace(f":{password}@", ":***@") if password else url
+    return repr(masked)
 
 
 def _to_proxies(value: Any) -> Any:
@@ -218,7 +254,8 @@ def _check_bool(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> N
 class ClientOptions:
     """Everything a :class:`~salesforcepy.client.Client` is configured with.
 
-    Secrets (``password``, ``security_token``, ``client_secret``) are left out of ``repr``.
+    Secrets (``password``, ``security_token``, ``client_secret``, the passwords of proxy URLs)
+    are left out of ``repr``.
 
     Attributes:
         username: Salesforce username.
@@ -248,7 +285,7 @@ class ClientOptions:
     login_url: str = attrs.field(default="login.salesforce.com", converter=normalize_login_url)
     version: Optional[str] = attrs.field(default=None, converter=_optional_version)
     proxies: Optional[Mapping[str, str]] = attrs.field(
-        default=None, converter=_to_proxies, validator=_check_proxies
+        default=None, converter=_to_proxies, validator=_check_proxies, repr=_masked_proxies
     )
     timeout: tuple[float, float] = attrs.field(default=DEFAULT_TIMEOUT, converter=normalize_timeout)
     org_id: Optional[str] = attrs.field(default=None, validator=_check_org_id)
@@ -266,8 +303,12 @@ class ClientOptions:
         return self.password + (self.security_token or "")
 
     def secrets(self) -> list[str]:
-        """The secret values of these options, for redaction."""
+        """The secret values of these options (proxy passwords included), for redaction."""
         values = [self.password, self.security_token, self.client_secret, self.login_password]
+        for url in (self.proxies or {}).values():
+            password = _proxy_password(url)
+            if password:
+                values += [password, unquote(password)]
         return [v for v in values if v]
 
 
@@ -280,6 +321,6 @@ class CallOptions:
 
     timeout: Optional[tuple[float, float]] = attrs.field(default=None, converter=_optional_timeout)
     proxies: Optional[Mapping[str, str]] = attrs.field(
-        default=None, converter=_to_proxies, validator=_check_proxies
+        default=None, converter=_to_proxies, validator=_check_proxies, repr=_masked_proxies
     )
     version: Optional[str] = attrs.field(default=None, converter=_optional_version)

@@ -291,3 +291,42 @@ def test_the_url_of_a_transport_error_is_redacted(requests_mock: Any) -> None:
     assert requests_mock.called
     assert CLIENT_SECRET not in info.value.url  # type: ignore[attr-defined]
     assert CLIENT_SECRET not in str(info.value)
+
+
+PROXY_PASSWORD = "Pr0xy-Pa55word"
+PROXY = f"http://bob:{PROXY_PASSWORD}@proxy.example:3128"
+
+
+def test_proxy_credentials_stay_out_of_reprs_and_messages(requests_mock: Any) -> None:
+    from salesforcepy.options import CallOptions
+
+    client = salesforcepy.client(
+        session_id=ACCESS_TOKEN,
+        instance_url=INSTANCE_URL,
+        version="58.0",
+        proxies={"https": PROXY, "http": "proxy.example:3128"},
+    )
+    texts = [repr(client.options), str(client.options), repr(CallOptions(proxies={"all": PROXY}))]
+    assert all("proxy.example:3128" in text for text in texts)
+    requests_mock.get(
+        f"{DATA}/limits/",
+        status_code=407,
+        text=f"<html>Proxy authentication for bob:{PROXY_PASSWORD} refused</html>",
+    )
+    _, request = client.limits()
+    texts.append(str(request.exceptions[0]))
+    assert [t for t in texts if PROXY_PASSWORD in t] == []
+    assert client.options.proxies == {"https": PROXY, "http": "proxy.example:3128"}
+
+
+@pytest.mark.parametrize(
+    "proxy", [f"http://bob:{PROXY_PASSWORD}@proxy.example:31x8", "http://", "ftp://proxy.example"]
+)
+def test_a_malformed_proxy_url_is_refused_without_quoting_it(proxy: str) -> None:
+    with pytest.raises(ValueError, match=r"proxies\['https'\]") as info:
+        salesforcepy.client(proxies={"https": proxy})
+    assert PROXY_PASSWORD not in str(info.value)
+    client = salesforcepy.client(session_id=ACCESS_TOKEN, instance_url=INSTANCE_URL)
+    with pytest.raises(ValueError, match=r"proxies\['https'\]") as info:
+        client.query("SELECT Id FROM Account", proxies={"https": proxy})
+    assert PROXY_PASSWORD not in str(info.value)
