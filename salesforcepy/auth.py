@@ -40,7 +40,7 @@ from .options import (
     version_key,
 )
 from .parse import snippet
-from .request import Base, Request
+from .request import Base, Request, is_token
 from .session import parse_issued_at
 
 __all__ = [
@@ -84,6 +84,10 @@ JWT_LIFETIME_SECONDS = 180
 """Seconds from now to a JWT assertion's ``exp``: Salesforce wants at most about 3 minutes."""
 
 _TOKEN_KEYS = frozenset({"access_token", "refresh_token", "id_token", "sessionId", "device_code"})
+# The value is not quoted: it is a credential.
+_NOT_A_HEADER_VALUE = (
+    "the login response's {} cannot be sent in an HTTP header (spaces, line breaks or non-ASCII)"
+)
 # Where the generic login hosts live; client credentials are refused there (wire reference 1.5).
 _GENERIC_LOGIN_HOSTS = frozenset({"login.salesforce.com", "test.salesforce.com"})
 
@@ -376,6 +380,8 @@ def grant_from_oauth(body: Any) -> LoginGrant:
     instance_url = body.get("instance_url")
     if not isinstance(token, str) or not token or not isinstance(instance_url, str):
         raise ParseError("the token response lacks access_token or instance_url")
+    if not is_token(token):
+        raise ParseError(_NOT_A_HEADER_VALUE.format("access_token"))
     identity = body.get("id")
     refresh = body.get("refresh_token")
     return LoginGrant(
@@ -543,6 +549,8 @@ def read_soap_login(status: int, content: bytes, *, redact: Callable[[str], str]
     body = redact_tokens(_to_dict(result))
     if not 200 <= status < 300:
         return SoapLogin(body=body, error=http_error(status, None, "", body=body))
+    if not is_token(session_id.text):
+        return SoapLogin(body=body, error=ParseError(_NOT_A_HEADER_VALUE.format("sessionId")))
     parts = urlsplit(server_url.text)
     try:
         instance_url = _instance_url(f"{parts.scheme}://{parts.netloc}")

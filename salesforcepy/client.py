@@ -40,7 +40,7 @@ from .options import (
     Timeout,
     normalize_login_url,
 )
-from .request import Base, Request, Result, SentRequest
+from .request import Base, Request, Result, SentRequest, is_token
 from .resources.apex import Apex, Params
 from .resources.approvals import Approvals
 from .resources.chatter import Chatter
@@ -351,6 +351,11 @@ class Client:
             raise ValueError("session_id and instance_url must be given together")
         if not isinstance(session_id, str) or not session_id.strip():
             raise TypeError("session_id must be a non-empty string")
+        if not is_token(session_id.strip()):
+            # The message does not quote it: it is a credential.
+            raise ValueError(
+                "session_id must be the token alone: printable ASCII without spaces or line breaks"
+            )
         url = normalize_login_url(instance_url, "instance_url")
         if urlsplit(url).path:
             raise ValueError(

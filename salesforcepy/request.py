@@ -31,6 +31,7 @@ __all__ = [
     "Result",
     "SentRequest",
     "api_name",
+    "is_token",
     "path",
     "record_id",
     "redact_url",
@@ -48,6 +49,8 @@ _ID_RE = re.compile(r"^[0-9A-Za-z]{15}(?:[0-9A-Za-z]{3})?$")
 # RFC 9110 field names are tokens; values are visible Latin-1 characters, spaces and tabs.
 _HEADER_NAME_RE = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")
 _HEADER_VALUE_RE = re.compile(r"^[\t\x20-\x7e\x80-\xff]*\Z")
+# Access tokens and session ids are printable ASCII without spaces.
+_TOKEN_RE = re.compile(r"^[\x21-\x7e]+\Z")
 # Query-string keys whose values are credentials; masked wherever a URL is shown.
 SENSITIVE_KEYS = frozenset(
     {
@@ -107,6 +110,15 @@ def record_id(value: Any, name: str) -> str:
     if not _ID_RE.match(value):
         raise ValueError(f"{name} must be a 15- or 18-character Salesforce id")
     return value
+
+
+def is_token(value: Any) -> bool:
+    """Whether ``value`` can be sent as a session token in a header as it is: a non-empty string
+    of printable ASCII without spaces (what Salesforce's access tokens and session ids are).
+
+    A token that is not would fail inside requests, whose error message quotes the header.
+    """
+    return isinstance(value, str) and _TOKEN_RE.match(value) is not None
 
 
 def segment(value: Any, name: str = "path segment") -> str:

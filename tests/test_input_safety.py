@@ -202,6 +202,40 @@ def test_instance_url_must_be_https_or_loopback(requests_mock: Any, instance_url
     assert requests_mock.call_count == 1
 
 
+# A token goes into a header as it is: one that cannot (a line break, a space, non-ASCII) would
+# fail inside requests, whose error message quotes the whole header value.
+BAD_TOKENS = ["00D5g!AQ\nX-Injected: 1", "00D5g!AQ tok", "00D5g!AQ\u2019tok", "00D5g!AQ\ttok"]
+
+
+@pytest.mark.parametrize("token", BAD_TOKENS)
+def test_a_session_id_that_cannot_go_into_a_header_is_refused(
+    requests_mock: Any, token: str
+) -> None:
+    with pytest.raises(ValueError, match="session_id") as info:
+        salesforcepy.client(session_id=token, instance_url=INSTANCE_URL)
+    assert "00D5g" not in str(info.value)
+
+
+@pytest.mark.parametrize("token", BAD_TOKENS)
+def test_a_token_that_cannot_go_into_a_header_is_not_used(requests_mock: Any, token: str) -> None:
+    requests_mock.post(TOKEN_URL, json={**TOKEN_RESPONSE, "access_token": token})
+    soap = (
+        '<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body><loginResponse>'
+        f"<result><serverUrl>{INSTANCE_URL}/services/Soap/u/58.0</serverUrl>"
+        f"<sessionId>{token.replace(chr(10), '&#10;').replace(chr(9), '&#9;')}</sessionId>"
+        "</result></loginResponse></e:Body></e:Envelope>"
+    )
+    requests_mock.post(f"{LOGIN_URL}/services/Soap/u/58.0", text=soap)
+    client = salesforcepy.client(**CREDENTIALS, version="58.0")
+
+    for login in (client.login, client.login_via_soap):
+        _, sent = login()
+
+        assert [type(e) for e in sent.exceptions] == [ParseError]
+        assert "00D5g" not in str(sent.exceptions[0])
+        assert not client.logged_in
+
+
 def test_loopback_instance_url_may_be_http(requests_mock: Any) -> None:
     requests_mock.post(TOKEN_URL, json={**TOKEN_RESPONSE, "instance_url": "http://127.0.0.1:9"})
     client = salesforcepy.client(**CREDENTIALS, version="58.0")
