@@ -17,7 +17,7 @@ no connection made (refused, DNS, connect timeout)        every method: nothing 
 503                                                       every method: the server refused it
 429 / ``REQUEST_LIMIT_EXCEEDED`` with ``Retry-After``     every method, after the time it names
 502, 504                                                  idempotent requests only
-read timeout, reset or truncated response after sending   idempotent requests only
+reset, read timeout, cut body, TLS error after sending    idempotent requests only
 ========================================================  ======================================
 
 A request that is not idempotent (a create, a Bulk job transition) and may have reached the server

@@ -25,6 +25,7 @@ import email.utils
 import json
 import logging
 import re
+import ssl
 import threading
 import time
 from collections.abc import Mapping
@@ -83,7 +84,13 @@ def failure_kind(exc: BaseException) -> str:
     if isinstance(exc, (requests.exceptions.ConnectTimeout, requests.exceptions.ProxyError)):
         return CONNECT
     if isinstance(exc, requests.exceptions.SSLError):
-        return FATAL
+        # requests gives every TLS failure this one type. A certificate that fails verification
+        # stops the handshake; any other TLS error (an EOF or a bad record while the answer was
+        # read) may come after the request went out.
+        verify_failed = _caused_by(exc, ssl.SSLCertVerificationError) or (
+            "certificate verify failed" in str(exc).lower()
+        )
+        return FATAL if verify_failed else READ
     if isinstance(exc, requests.exceptions.ConnectionError):
         # requests wraps both "could not connect" and "connection dropped mid-exchange" in
         # ConnectionError; only urllib3's NewConnectionError (refused, DNS, unreachable) proves

@@ -4,6 +4,7 @@ what each attempt records, per-call overrides, rate limiting and API usage (mock
 from __future__ import annotations
 
 import logging
+import ssl
 import threading
 from collections.abc import Mapping
 from typing import Any, Optional
@@ -71,6 +72,16 @@ def reset() -> requests.exceptions.ConnectionError:
     )
 
 
+def verify_failed() -> ssl.SSLCertVerificationError:
+    """The cause of a certificate that fails verification: the handshake stops, nothing is sent."""
+    return ssl.SSLCertVerificationError(1, "[SSL: CERTIFICATE_VERIFY_FAILED] self-signed")
+
+
+def tls_cut() -> ssl.SSLEOFError:
+    """The cause of a TLS connection cut while the answer was being read."""
+    return ssl.SSLEOFError(8, "EOF occurred in violation of protocol")
+
+
 def client_with(requests_mock: Any, rec: Recorder, **options: Any) -> salesforcepy.Client:
     options.setdefault("retry", rec.policy())
     return login(requests_mock, **options)
@@ -90,11 +101,43 @@ def client_with(requests_mock: Any, rec: Recorder, **options: Any) -> salesforce
         (requests.exceptions.ChunkedEncodingError("IncompleteRead"), "read"),
         (requests.exceptions.ContentDecodingError("bad gzip"), "read"),
         (requests.exceptions.SSLError("certificate verify failed"), "fatal"),
+        (requests.exceptions.SSLError(verify_failed()), "fatal"),
+        (requests.exceptions.SSLError(tls_cut()), "read"),
         (requests.exceptions.InvalidURL("bad"), "fatal"),
     ],
 )
 def test_failure_kind(exc: Exception, kind: str) -> None:
     assert failure_kind(exc) == kind
+
+
+def test_insert_cut_by_a_tls_error_after_sending_is_outcome_unknown(
+    requests_mock: Any, rec: Recorder
+) -> None:
+    # A TLS-level EOF while reading the answer: the create may have been applied.
+    sf = client_with(requests_mock, rec)
+    requests_mock.post(INSERT_URL, exc=requests.exceptions.SSLError(tls_cut()))
+
+    with pytest.raises(OutcomeUnknown) as info:
+        sf.sobjects("Account").insert({"Name": "Acme"})
+
+    assert info.value.request_sent is True
+    assert requests_mock.call_count == 1
+
+
+def test_read_cut_by_a_tls_error_is_retried(requests_mock: Any, rec: Recorder) -> None:
+    sf = client_with(requests_mock, rec)
+    requests_mock.get(
+        QUERY_URL,
+        [
+            {"exc": requests.exceptions.SSLError(tls_cut())},
+            {"json": {"totalSize": 0, "done": True, "records": []}},
+        ],
+    )
+
+    _, sent = sf.query("SELECT Id FROM Account")
+
+    assert sent.ok
+    assert [a.status for a in sent.attempts] == [None, 200]
 
 
 # -- what is sent again ------------------------------------------------------------------------
