@@ -39,7 +39,7 @@ from .options import (
     normalize_version,
     version_key,
 )
-from .parse import snippet
+from .parse import scrub, snippet
 from .request import Base, Request, is_token
 from .session import parse_issued_at
 
@@ -512,30 +512,32 @@ def read_soap_login(status: int, content: bytes, *, redact: Callable[[str], str]
     Args:
         status: HTTP status.
         content: response body.
-        redact: applied to fault messages.
+        redact: applied to every text of a failure (messages and bodies).
     """
     try:
         root = etree.fromstring(content, _PARSER)
     except (etree.XMLSyntaxError, ValueError):
-        text = content.decode("utf-8", errors="replace")
+        # The server may echo the envelope, password included.
+        text = redact(content.decode("utf-8", errors="replace"))
         if 200 <= status < 300:
             return SoapLogin(body=text, error=ParseError("the SOAP login response is not XML"))
-        return SoapLogin(
-            body=text, error=http_error(status, None, snippet(text, redact), body=text)
-        )
+        return SoapLogin(body=text, error=http_error(status, None, snippet(text), body=text))
     fault = _find(root, "Fault")
     if fault is not None:
         code = _find(fault, "faultcode")
         fault_code = _text(code).rpartition(":")[2]
-        body = {
-            "faultcode": fault_code,
-            "faultstring": _text(_find(fault, "faultstring")),
-            "exceptionCode": _text(_find(fault, "exceptionCode")) or None,
-            "exceptionMessage": _text(_find(fault, "exceptionMessage")) or None,
-        }
+        body = scrub(
+            {
+                "faultcode": fault_code,
+                "faultstring": _text(_find(fault, "faultstring")),
+                "exceptionCode": _text(_find(fault, "exceptionCode")) or None,
+                "exceptionMessage": _text(_find(fault, "exceptionMessage")) or None,
+            },
+            redact,
+        )
         error_code = body["exceptionCode"] or fault_code or None
         message = body["exceptionMessage"] or body["faultstring"] or ""
-        return SoapLogin(body=body, error=AuthError(status, error_code, redact(message), body=body))
+        return SoapLogin(body=body, error=AuthError(status, error_code, message, body=body))
     result = _find(root, "result")
     session_id = _find(result, "sessionId") if result is not None else None
     server_url = _find(result, "serverUrl") if result is not None else None
@@ -545,7 +547,7 @@ def read_soap_login(status: int, content: bytes, *, redact: Callable[[str], str]
             if 200 <= status < 300
             else http_error(status, None, "unexpected SOAP response")
         )
-        return SoapLogin(body=redact_tokens(_to_dict(root)), error=error)
+        return SoapLogin(body=scrub(redact_tokens(_to_dict(root)), redact), error=error)
     body = redact_tokens(_to_dict(result))
     if not 200 <= status < 300:
         return SoapLogin(body=body, error=http_error(status, None, "", body=body))

@@ -29,6 +29,7 @@ __all__ = [
     "loads",
     "parse_body",
     "read_response",
+    "scrub",
     "snippet",
 ]
 
@@ -186,6 +187,20 @@ def snippet(text: str, redact: Redact = _identity) -> str:
     return flat
 
 
+def scrub(value: Any, redact: Redact) -> Any:
+    """``value`` with ``redact`` applied to every string in it: in lists and object values, at any
+    depth. Objects keep their type (:class:`JsonObject` stays one); other values are unchanged."""
+    if redact is _identity:
+        return value
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, list):
+        return [scrub(item, redact) for item in value]
+    if isinstance(value, dict):
+        return type(value)((key, scrub(item, redact)) for key, item in value.items())
+    return value
+
+
 def _error_from_item(status: int, item: Mapping[str, Any], body: Any, redact: Redact) -> HTTPError:
     code = item.get("errorCode") or item.get("statusCode")
     fields = item.get("fields")
@@ -279,7 +294,8 @@ def read_response(
 
     Success (2xx, and 304) gives the parsed body and no errors — or, for a body that does not parse,
     its text and a :class:`ParseError`. Any other status gives the parsed error body (its text if it
-    does not parse) and the typed errors it carries.
+    does not parse), with ``redact`` applied to every string in it, and the typed errors it
+    carries.
 
     Args:
         response: the final response.
@@ -299,4 +315,7 @@ def read_response(
         body = parse_body(response)
     except ParseError:
         body = _text(response.content)
+    # A server or proxy may echo what it was sent (a login form, a token): error bodies are
+    # returned, and kept on their errors, with every secret the client knows replaced.
+    body = scrub(body, redact)
     return body, list(errors_from_body(status, body, redact=redact))

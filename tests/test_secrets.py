@@ -141,10 +141,8 @@ def test_nothing_leaks_from_jwt_refresh_token_and_device_flows(
 
     def collect(result: Any) -> None:
         body, request = result
-        # An error body is the server's own text, returned as it is; login bodies are ours.
-        if request.ok:
-            observed.append(body)
-        observed.extend([request, request.request, *request.attempts])
+        # Error bodies too: the echoing endpoint's are returned with the secrets replaced.
+        observed.extend([body, request, request.request, *request.attempts])
         for error in request.exceptions:
             observed.extend([error, error.__cause__])
 
@@ -330,3 +328,53 @@ def test_a_malformed_proxy_url_is_refused_without_quoting_it(proxy: str) -> None
     with pytest.raises(ValueError, match=r"proxies\['https'\]") as info:
         client.query("SELECT Id FROM Account", proxies={"https": proxy})
     assert PROXY_PASSWORD not in str(info.value)
+
+
+def test_error_bodies_that_echo_secrets_are_returned_scrubbed(requests_mock: Any) -> None:
+    requests_mock.post(
+        f"{LOGIN_URL}/services/oauth2/token",
+        status_code=400,
+        json={"error": "invalid_grant", "error_description": f"password={PASSWORD}&x=1"},
+    )
+    requests_mock.post(
+        f"{LOGIN_URL}/services/Soap/u/58.0",
+        status_code=500,
+        text=(
+            '<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body><e:Fault>'
+            "<faultcode>INVALID_LOGIN</faultcode>"
+            f"<faultstring>no {PASSWORD.replace('&', '&amp;')}</faultstring>"
+            "</e:Fault></e:Body></e:Envelope>"
+        ),
+    )
+    client = salesforcepy.client(
+        "dev@example.com",
+        PASSWORD,
+        "3MVG9ConsumerKey",
+        CLIENT_SECRET,
+        security_token=SECURITY_TOKEN,
+        version="58.0",
+    )
+    bodies = []
+    for login in (client.login, client.login_via_soap):
+        body, request = login()
+        bodies += [body, *(getattr(e, "body", None) for e in request.exceptions)]
+    requests_mock.post(f"{LOGIN_URL}/services/Soap/u/58.0", status_code=502, text=f"{PASSWORD}!")
+    bodies.append(client.login_via_soap()[0])
+    requests_mock.post(
+        f"{LOGIN_URL}/services/oauth2/token",
+        json={"access_token": ACCESS_TOKEN, "instance_url": INSTANCE_URL},
+    )
+    client.login()[1].raise_for_status()
+    echo = [{"errorCode": "INVALID_FIELD", "message": f"{ACCESS_TOKEN} {CLIENT_SECRET}"}]
+    requests_mock.get(f"{DATA}/query", status_code=400, json=echo)
+    requests_mock.get(f"{DATA}/limits/", status_code=502, text=f"<p>{SECURITY_TOKEN}</p>")
+    for body, request in (client.query("SELECT Id FROM Account"), client.limits()):
+        bodies += [body, *(getattr(e, "body", None) for e in request.exceptions)]
+
+    assert len(bodies) == 9
+    texts = [repr(body) for body in bodies]
+    assert [t for t in texts for s in SECRETS if s in t] == []
+    assert all("[redacted]" in t for t in texts)
+    assert bodies[0]["error"] == "invalid_grant"
+    assert bodies[2]["faultcode"] == "INVALID_LOGIN"
+    assert bodies[5][0]["errorCode"] == "INVALID_FIELD"
