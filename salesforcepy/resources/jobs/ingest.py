@@ -26,9 +26,11 @@ from typing import Any, Optional, Union
 
 import attrs
 
+from ...exceptions import ParseError
 from ...options import Proxies, Timeout
-from ...request import Base, Request, Result, api_name, path, record_id
+from ...request import Request, Result, api_name, path, record_id
 from .._base import Sender, require_mapping
+from ..query import next_page_request
 from ._common import poll, state_in
 from .load import DEFAULT_MAX_BYTES, LoadResult, Records, run_load
 
@@ -236,32 +238,31 @@ def list_request(
     return Request.get(path("jobs", kind), params=params)
 
 
-def next_page_request(next_records_url: str) -> Request:
-    """``GET {nextRecordsUrl}`` — the next page of a job list (an instance-relative path).
-
-    Raises:
-        ValueError: not a ``/services/data/...`` path.
-    """
-    if not isinstance(next_records_url, str) or not next_records_url.startswith("/services/data/"):
-        raise ValueError("nextRecordsUrl must be a path starting with /services/data/")
-    return Request.get(next_records_url, base=Base.INSTANCE)
-
-
 def iterate_pages(client: Sender, first: Request, call: Mapping[str, Any]) -> Iterator[Result]:
     """Send ``first``, then follow ``nextRecordsUrl`` while ``done`` is false; stop after an
-    error page (it is yielded too)."""
+    error page (it is yielded too).
+
+    The URL comes from the server: one that is not a ``/services/data/`` path on the instance,
+    or one that repeats, is recorded as a :class:`~salesforcepy.exceptions.ParseError` of the
+    page that gave it, which is then the last.
+    """
     request: Optional[Request] = first
     seen: set[str] = set()
     while request is not None:
         body, sent = client._send(request, **call)
+        request = None
+        if sent.ok and isinstance(body, Mapping) and not body.get("done", True):
+            url = body.get("nextRecordsUrl")
+            try:
+                following = next_page_request(url)
+                if following.path in seen:
+                    raise ParseError(f"nextRecordsUrl {url} repeats; stopping")
+            except ParseError as exc:
+                client._record(sent, exc)
+            else:
+                request = following
+                seen.add(following.path)
         yield body, sent
-        if not sent.ok or not isinstance(body, Mapping) or body.get("done", True):
-            return
-        url = body.get("nextRecordsUrl")
-        if not url or url in seen:
-            return
-        seen.add(url)
-        request = next_page_request(url)
 
 
 @attrs.define

@@ -153,6 +153,39 @@ def test_list_pages_stop_after_an_error(sf: salesforcepy.Client, requests_mock: 
     assert isinstance(pages[-1][1].exceptions[0], NotFound)
 
 
+@pytest.mark.parametrize(
+    "next_url",
+    ["https://evil.example/services/data/v58.0/jobs/ingest", "/services/apexrest/x", 7, [1], None],
+)
+def test_list_pages_do_not_follow_a_next_records_url_elsewhere(
+    sf: salesforcepy.Client, requests_mock: Any, next_url: Any
+) -> None:
+    # The URL comes from the server: an unusable one is an error of that page, not a crash of
+    # the iteration.
+    first = {"done": False, "records": [{"id": "1"}], "nextRecordsUrl": next_url}
+    requests_mock.get(f"{DATA}/jobs/ingest", json=first)
+
+    pages = list(sf.jobs.ingest.list_pages())
+
+    assert len(pages) == 1
+    assert [type(e) for e in pages[0][1].exceptions] == [ParseError]
+    assert requests_mock.call_count == 1
+
+
+def test_list_pages_stop_when_next_records_url_repeats(
+    sf: salesforcepy.Client, requests_mock: Any
+) -> None:
+    again = "/services/data/v58.0/jobs/ingest?queryLocator=c2FtZQ"
+    page = {"done": False, "records": [], "nextRecordsUrl": again}
+    requests_mock.get(f"{DATA}/jobs/ingest", json=page)
+
+    pages = list(sf.jobs.ingest.list_pages())
+
+    assert len(pages) == 2
+    assert pages[0][1].ok
+    assert [type(e) for e in pages[1][1].exceptions] == [ParseError]
+
+
 # ---- results and paging --------------------------------------------------------------------------
 
 
