@@ -1,4 +1,5 @@
-"""What the Bulk job families share: CSV dialects, reading result CSVs, waiting for a job.
+"""What the Bulk job families share: CSV dialects, enum checks, record values as text, reading
+result CSVs, waiting for a job.
 
 Waiting polls the job's info with a growing interval (``poll_interval`` times ``backoff`` after each
 poll, at most ``max_interval``) until the job reaches a final state or ``max_wait`` seconds have
@@ -8,7 +9,11 @@ passed. Every poll is an ordinary call through the client's funnel.
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import decimal
+import enum
 import io
+import math
 import time
 from collections.abc import Collection
 from typing import Any, Callable, Optional
@@ -20,6 +25,9 @@ __all__ = [
     "DELIMITER_CHARS",
     "LINE_ENDING_CHARS",
     "JobWaitTimeout",
+    "cell_text",
+    "check_wait",
+    "enum_value",
     "poll",
     "read_csv",
     "state_in",
@@ -58,7 +66,27 @@ class JobWaitTimeout(SalesforceError):
         self.max_wait = max_wait
 
 
-def _check_wait(max_wait: float, poll_interval: float, max_interval: float, backoff: float) -> None:
+def enum_value(value: Any, kind: type[enum.Enum], name: str) -> str:
+    """The string value of ``value``: a member of ``kind`` or one of its values.
+
+    Raises:
+        ValueError: anything else (the message names ``name`` and the allowed values).
+    """
+    raw = value.value if isinstance(value, kind) else value
+    allowed = [str(m.value) for m in kind]
+    if raw not in allowed:
+        raise ValueError(f"{name} must be one of {allowed}, got {str(raw)[:40]!r}")
+    return str(raw)
+
+
+def check_wait(
+    max_wait: float, poll_interval: float, max_interval: float, backoff: float = 1.0
+) -> None:
+    """Check the arguments of a wait (see :func:`poll`).
+
+    Raises:
+        ValueError: a non-positive wait or interval, or a backoff below 1.
+    """
     for name, value in (
         ("max_wait", max_wait),
         ("poll_interval", poll_interval),
@@ -91,7 +119,7 @@ def poll(
         JobWaitTimeout: ``max_wait`` seconds passed first.
         ValueError: a non-positive wait or interval, or a backoff below 1.
     """
-    _check_wait(max_wait, poll_interval, max_interval, backoff)
+    check_wait(max_wait, poll_interval, max_interval, backoff)
     deadline = clock() + max_wait
     interval = float(poll_interval)
     while True:
@@ -113,6 +141,41 @@ def state_in(states: Collection[str]) -> Callable[[Any], bool]:
         return hasattr(body, "get") and body.get("state") in states
 
     return done
+
+
+def cell_text(value: Any, field: str) -> str:
+    """The Bulk API text of one record value (a CSV cell or an XML element): ``#N/A`` for None
+    (Bulk's null), ``true``/``false``, numbers without exponent loss, ISO dates, aware datetimes
+    in UTC with milliseconds.
+
+    Raises:
+        TypeError: a value of another type.
+        ValueError: NaN or infinity, a naive datetime.
+    """
+    if value is None:
+        return "#N/A"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"records: {field} is {value}, which Salesforce cannot store")
+        return repr(value)
+    if isinstance(value, decimal.Decimal):
+        if not value.is_finite():
+            raise ValueError(f"records: {field} is {value}, which Salesforce cannot store")
+        return format(value, "f")
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            raise ValueError(f"records: {field} is a datetime without a time zone")
+        utc = value.astimezone(dt.timezone.utc)
+        return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"records: {field} has a {type(value).__name__}, which cannot be sent")
 
 
 def read_csv(text: Optional[str], delimiter: str = ",") -> list[dict[str, str]]:

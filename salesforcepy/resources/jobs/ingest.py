@@ -31,7 +31,7 @@ from ...options import Proxies, Timeout
 from ...request import Request, Result, api_name, path, record_id
 from .._base import Sender, require_mapping
 from ..query import next_page_request
-from ._common import poll, state_in
+from ._common import enum_value, poll, state_in
 from .load import DEFAULT_MAX_BYTES, LoadResult, Records, run_load
 
 __all__ = [
@@ -98,14 +98,6 @@ _JOB_TYPES = ("V2Ingest", "Classic", "BigObjectIngest", "V2Query")
 _BASE = "jobs/ingest"
 
 
-def _enum_value(value: Any, kind: type[enum.Enum], name: str) -> str:
-    raw = value.value if isinstance(value, kind) else value
-    allowed = [str(m.value) for m in kind]
-    if raw not in allowed:
-        raise ValueError(f"{name} must be one of {allowed}, got {str(raw)[:40]!r}")
-    return str(raw)
-
-
 def _job_path(job_id: Any, *rest: str) -> str:
     return path("jobs", "ingest", record_id(job_id, "job_id"), *rest)
 
@@ -121,13 +113,13 @@ def create_request(job_resource: Mapping[str, Any]) -> Request:
     """
     job = dict(require_mapping(job_resource, "job_resource"))
     api_name(job.get("object"), "job_resource['object']")
-    job["operation"] = _enum_value(job.get("operation"), Operation, "job_resource['operation']")
+    job["operation"] = enum_value(job.get("operation"), Operation, "job_resource['operation']")
     if job["operation"] == Operation.UPSERT.value:
         api_name(job.get("externalIdFieldName"), "job_resource['externalIdFieldName']")
     if "lineEnding" in job:
-        job["lineEnding"] = _enum_value(job["lineEnding"], LineEnding, "job_resource['lineEnding']")
+        job["lineEnding"] = enum_value(job["lineEnding"], LineEnding, "job_resource['lineEnding']")
     if "columnDelimiter" in job:
-        job["columnDelimiter"] = _enum_value(
+        job["columnDelimiter"] = enum_value(
             job["columnDelimiter"], ColumnDelimiter, "job_resource['columnDelimiter']"
         )
     if "contentType" in job and job["contentType"] != "CSV":

@@ -41,7 +41,7 @@ from ...options import Proxies, Timeout
 from ...parse import JsonObject
 from ...request import Base, Request, Result, api_name, path, record_id
 from .._base import Sender, require_text
-from ._common import poll
+from ._common import cell_text, enum_value, poll
 
 __all__ = [
     "NS",
@@ -109,14 +109,6 @@ _INT_FIELDS = frozenset(
 BATCH_FINAL_STATES = frozenset({"Completed", "Failed", "NotProcessed", "Not Processed"})
 
 
-def _enum(value: Any, kind: type[enum.Enum], name: str) -> str:
-    raw = value.value if isinstance(value, kind) else value
-    allowed = [str(m.value) for m in kind]
-    if raw not in allowed:
-        raise ValueError(f"{name} must be one of {allowed}, got {str(raw)[:40]!r}")
-    return str(raw)
-
-
 def _job_path(job_id: Any, *rest: str) -> str:
     return path("job", record_id(job_id, "job_id"), *rest)
 
@@ -135,23 +127,6 @@ def job_xml(fields: Mapping[str, Optional[str]]) -> bytes:
         if value is not None:
             etree.SubElement(root, f"{{{NS}}}{name}").text = value
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
-
-
-def _text(value: Any, field: str) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value) if isinstance(value, float) else str(value)
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is None:
-            raise ValueError(f"records: {field} is a datetime without a time zone")
-        utc = value.astimezone(dt.timezone.utc)
-        return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    raise TypeError(f"records: {field} has a {type(value).__name__}, which cannot be sent")
 
 
 def _records(records: Any) -> list[Mapping[str, Any]]:
@@ -184,9 +159,9 @@ def batch_xml(records: Iterable[Mapping[str, Any]]) -> bytes:
             elif isinstance(value, Mapping):
                 for inner, inner_value in value.items():
                     child = etree.SubElement(field, f"{{{NS}}}{api_name(inner, 'field name')}")
-                    child.text = _text(inner_value, f"{name}.{inner}")
+                    child.text = cell_text(inner_value, f"{name}.{inner}")
             else:
-                field.text = _text(value, name)
+                field.text = cell_text(value, name)
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
 
 
@@ -204,12 +179,7 @@ def batch_csv(records: Iterable[Mapping[str, Any]]) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(list(header))
     for item in items:
-        writer.writerow(
-            [
-                ("#N/A" if item[name] is None else _text(item[name], name)) if name in item else ""
-                for name in header
-            ]
-        )
+        writer.writerow([cell_text(item[name], name) if name in item else "" for name in header])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -301,7 +271,7 @@ def create_job_request(
             an upsert without ``external_id_field``.
     """
     fields: dict[str, Optional[str]] = {
-        "operation": _enum(operation, LegacyOperation, "operation"),
+        "operation": enum_value(operation, LegacyOperation, "operation"),
         "object": api_name(object_type, "object_type"),
     }
     if fields["operation"] == "upsert":
@@ -311,7 +281,7 @@ def create_job_request(
     if concurrency_mode is not None and concurrency_mode not in ("Parallel", "Serial"):
         raise ValueError("concurrency_mode must be 'Parallel' or 'Serial'")
     fields["concurrencyMode"] = concurrency_mode
-    kind = _enum(content_type, ContentType, "content_type")
+    kind = enum_value(content_type, ContentType, "content_type")
     fields["contentType"] = kind
     if assignment_rule_id is not None:
         fields["assignmentRuleId"] = record_id(assignment_rule_id, "assignment_rule_id")
@@ -347,7 +317,7 @@ def add_batch_request(
     Raises:
         TypeError, ValueError: empty data, records that cannot be written, a bad content type.
     """
-    kind = _enum(content_type, ContentType, "content_type")
+    kind = enum_value(content_type, ContentType, "content_type")
     if isinstance(data, str):
         body: bytes = require_text(data, "data").encode("utf-8")
     elif isinstance(data, (bytes, bytearray)):
@@ -373,7 +343,7 @@ def add_batch_request(
 
 def _json_default(value: Any) -> str:
     if isinstance(value, (dt.date, dt.datetime)):
-        return _text(value, "value")
+        return cell_text(value, "value")
     raise TypeError(f"a {type(value).__name__} cannot be sent as JSON")
 
 

@@ -27,11 +27,8 @@ still waited for. ``result.ok`` is false whenever something is in ``problems``;
 from __future__ import annotations
 
 import csv
-import datetime as dt
-import decimal
 import io
 import logging
-import math
 import os
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -40,7 +37,14 @@ from typing import IO, TYPE_CHECKING, Any, Optional, Union
 import attrs
 
 from ...exceptions import SalesforceError
-from ._common import DELIMITER_CHARS, LINE_ENDING_CHARS, JobWaitTimeout, read_csv
+from ._common import (
+    DELIMITER_CHARS,
+    LINE_ENDING_CHARS,
+    JobWaitTimeout,
+    cell_text,
+    check_wait,
+    read_csv,
+)
 
 if TYPE_CHECKING:
     from .ingest import Ingest
@@ -201,34 +205,6 @@ class LoadResult:
 # ---- turning records into CSV parts --------------------------------------------------------------
 
 
-def _cell(value: Any, field: str) -> str:
-    """The CSV text of one value: ``#N/A`` for None (Bulk's null), ISO dates, ``true``/``false``."""
-    if value is None:
-        return "#N/A"
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError(f"records: {field} is {value}, which Salesforce cannot store")
-        return repr(value)
-    if isinstance(value, decimal.Decimal):
-        if not value.is_finite():
-            raise ValueError(f"records: {field} is {value}, which Salesforce cannot store")
-        return format(value, "f")
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is None:
-            raise ValueError(f"records: {field} is a datetime without a time zone")
-        utc = value.astimezone(dt.timezone.utc)
-        return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    raise TypeError(f"records: {field} has a {type(value).__name__}, which cannot go into CSV")
-
-
 def _decode(data: bytes) -> str:
     try:
         text = data.decode("utf-8")
@@ -303,7 +279,8 @@ def table(
                     seen.setdefault(key, None)
             header = list(seen)
         data = [
-            [_cell(item[name], name) if name in item else "" for name in header] for item in items
+            [cell_text(item[name], name) if name in item else "" for name in header]
+            for item in items
         ]
         for number, item in enumerate(items):
             extra = [key for key in item if key not in header]
@@ -641,13 +618,7 @@ def run_load(
     """Check and split the input, then run the load (see :meth:`Ingest.load`)."""
     if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1:
         raise ValueError("max_bytes must be a positive integer")
-    for name, value in (
-        ("max_wait", max_wait),
-        ("poll_interval", poll_interval),
-        ("max_interval", max_interval),
-    ):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-            raise ValueError(f"{name} must be a positive number of seconds")
+    check_wait(max_wait, poll_interval, max_interval)
     delimiter = DELIMITER_CHARS[delimiter_name]
     header, rows = table(records, fields=fields, delimiter=delimiter)
     if operation in ("delete", "hardDelete") and [h.lower() for h in header] != ["id"]:

@@ -28,8 +28,8 @@ import attrs
 from ...options import Proxies, Timeout
 from ...request import Base, Request, Result, SentRequest, path, record_id
 from .._base import Sender, require_text
-from ._common import DELIMITER_CHARS, poll, read_csv, state_in
-from .ingest import FINAL_STATES, ColumnDelimiter, LineEnding, _enum_value, iterate_pages
+from ._common import DELIMITER_CHARS, enum_value, poll, read_csv, state_in
+from .ingest import FINAL_STATES, ColumnDelimiter, LineEnding, iterate_pages
 from .ingest import list_request as _list_request
 
 __all__ = [
@@ -75,14 +75,14 @@ def create_request(
         TypeError, ValueError: an empty query, an unknown operation, delimiter or line ending.
     """
     body: dict[str, Any] = {
-        "operation": _enum_value(operation, QueryOperation, "operation"),
+        "operation": enum_value(operation, QueryOperation, "operation"),
         "query": require_text(query, "query"),
         "contentType": "CSV",
     }
     if column_delimiter is not None:
-        body["columnDelimiter"] = _enum_value(column_delimiter, ColumnDelimiter, "column_delimiter")
+        body["columnDelimiter"] = enum_value(column_delimiter, ColumnDelimiter, "column_delimiter")
     if line_ending is not None:
-        body["lineEnding"] = _enum_value(line_ending, LineEnding, "line_ending")
+        body["lineEnding"] = enum_value(line_ending, LineEnding, "line_ending")
     return Request.post(_BASE, json=body)
 
 
@@ -436,7 +436,7 @@ class Query:
         Raises:
             SalesforceError: a page came back with an error.
         """
-        delimiter = DELIMITER_CHARS[_enum_value(column_delimiter, ColumnDelimiter, "delimiter")]
+        delimiter = DELIMITER_CHARS[enum_value(column_delimiter, ColumnDelimiter, "delimiter")]
         for body, sent in self.pages(
             job_id, max_records=max_records, timeout=timeout, proxies=proxies, version=version
         ):

@@ -219,6 +219,10 @@ def test_csv_and_json_batches(sf: salesforcepy.Client, requests_mock: Any) -> No
         ([{"Bad Name": "x"}], {"content_type": "XML"}, ValueError, "field name"),
         ([{"Name": object()}], {"content_type": "XML"}, TypeError, "Name"),
         ([{"Name": "x"}], {"content_type": "ZIP_CSV"}, TypeError, "bytes"),
+        # Salesforce cannot store NaN or infinity (the Bulk 2.0 load helper refuses them too).
+        ([{"Amount": float("nan")}], {}, ValueError, "Amount"),
+        ([{"Amount": float("inf")}], {"content_type": "XML"}, ValueError, "Amount"),
+        ([{"Account": {"Ext__c": float("-inf")}}], {"content_type": "XML"}, ValueError, "Ext__c"),
     ],
 )
 def test_add_batch_validates_before_sending(
@@ -232,6 +236,24 @@ def test_add_batch_validates_before_sending(
     with pytest.raises(error, match=word):
         sf.jobs.legacy.add_batch(JOB_ID, data, **kwargs)
     assert not requests_mock.called
+
+
+def test_record_values_are_written_as_the_bulk_2_load_helper_writes_them(
+    sf: salesforcepy.Client, requests_mock: Any
+) -> None:
+    import datetime as dt
+    import decimal
+
+    requests_mock.post(f"{ASYNC}/job/{JOB_ID}/batch", status_code=201, json={"id": BATCH_ID})
+    when = dt.datetime(2024, 5, 20, 18, 49, 32, 123456, tzinfo=dt.timezone.utc)
+    records = [{"Amount": decimal.Decimal("1E+2"), "Rate": 0.1, "At": when, "On": when.date()}]
+
+    sf.jobs.legacy.add_batch(JOB_ID, records)
+
+    assert list(csv.reader(io.StringIO(requests_mock.last_request.body.decode()))) == [
+        ["Amount", "Rate", "At", "On"],
+        ["100", "0.1", "2024-05-20T18:49:32.123Z", "2024-05-20"],
+    ]
 
 
 def test_batch_lists_and_results_become_python_values(
