@@ -62,7 +62,6 @@ __all__ = ["Client", "client"]
 
 logger = logging.getLogger(__name__)
 
-_REDACTED = "[redacted]"
 # Shorter values are too likely to occur by chance in ordinary text to be worth scrubbing.
 _MIN_SECRET_CHARS = 4
 # Retry policies set by Client.retries(), by id of the client: a context variable, so an
@@ -121,8 +120,8 @@ class Client:
         self._update_secrets()
         self._entered_login = False
         self._rerun: Optional[Renewal] = None
+        # Why the session cannot be renewed when there is no way to (said in SessionRefreshError).
         self._no_renewal = "the client is not logged in"
-        self._logged_out = False
         # After logout(): where calls still go (without a token), so they get Salesforce's 401.
         self._logged_out_instance: Optional[str] = None
         self._logging_out = False
@@ -133,9 +132,9 @@ class Client:
             http=http,
             redact=self._redact,
             refresh=self._refresh_session,
+            retry=options.retry,
+            rate_limit=options.rate_limit,
         )
-        self.transport.retry = options.retry
-        self.transport.rate_limit = options.rate_limit
         if session_id is not None or instance_url is not None:
             self._adopt(session_id, instance_url)
 
@@ -239,7 +238,7 @@ class Client:
         """``text`` with every known secret (credentials, tokens, keys, codes) replaced."""
         for secret in self._secrets:
             if secret in text:
-                text = text.replace(secret, _REDACTED)
+                text = text.replace(secret, auth.REDACTED)
         return text
 
     def _not_logged_in(self) -> NotLoggedIn:
@@ -406,7 +405,6 @@ class Client:
         )
         with self._lock:
             self._session = session
-            self._logged_out = False
             self._logged_out_instance = None
 
     def _logged_in_with(self, rerun: Optional[Renewal], no_renewal: str = "") -> None:
@@ -820,8 +818,7 @@ class Client:
         with self._lock:
             session = self._session
             if session is None:
-                reason = "logout() ended the session" if self._logged_out else self._no_renewal
-                return SessionRefreshError(f"the session was not renewed: {reason}")
+                return SessionRefreshError(f"the session was not renewed: {self._no_renewal}")
             if self._logging_out:
                 return SessionRefreshError("the session was not renewed: logout() is ending it")
             if not _sent_with(stale, session.access_token):
@@ -862,7 +859,6 @@ class Client:
             self._session = None
             self._rerun = None
             self._no_renewal = "logout() ended the session"
-            self._logged_out = True
             self._failed_renewal = None
 
     def logout(

@@ -20,6 +20,8 @@ import json
 from collections.abc import Mapping
 from typing import Any, Callable, Optional, Protocol, Union
 
+from lxml import etree  # type: ignore[import-untyped, unused-ignore]
+
 from .exceptions import AuthError, HTTPError, MultipleChoices, ParseError, http_error
 
 __all__ = [
@@ -216,15 +218,15 @@ def _error_from_item(status: int, item: Mapping[str, Any], body: Any, redact: Re
 _DATALOAD_NS = "http://www.force.com/2009/06/asyncapi/dataload"
 
 
+_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+
+
 def _dataload_error(text: str) -> Optional[tuple[str, str]]:
     """``(exceptionCode, exceptionMessage)`` of a Bulk API 1.0 ``<error>`` document, else None."""
     if _DATALOAD_NS not in text or "exceptionCode" not in text:
         return None
-    from lxml import etree  # type: ignore[import-untyped, unused-ignore]
-
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
-        root = etree.fromstring(text.encode("utf-8"), parser)
+        root = etree.fromstring(text.encode("utf-8"), _XML_PARSER)
     except (etree.XMLSyntaxError, ValueError):
         return None
     if root.tag != f"{{{_DATALOAD_NS}}}error":

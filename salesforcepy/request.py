@@ -32,6 +32,7 @@ __all__ = [
     "SentRequest",
     "api_name",
     "is_token",
+    "params_of",
     "path",
     "record_id",
     "redact_url",
@@ -175,7 +176,13 @@ def _to_headers(value: Any) -> dict[str, str]:
     return dict(value) if value is not None else {}
 
 
-def _to_params(value: Any) -> tuple[tuple[str, str], ...]:
+def params_of(value: Any) -> tuple[tuple[str, str], ...]:
+    """Query parameters (a mapping or pairs) as string pairs: booleans as ``true``/``false``,
+    numbers as digits.
+
+    Raises:
+        TypeError: a name that is not a string, or a value that is not a string, number or bool.
+    """
     if value is None:
         return ()
     items = value.items() if isinstance(value, Mapping) else value
@@ -241,7 +248,7 @@ class Request:
     method: str = attrs.field(converter=_to_method, validator=_check_method)
     path: str = attrs.field(validator=attrs.validators.instance_of(str))
     base: Base = attrs.field(default=Base.DATA, converter=Base)
-    params: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_to_params)
+    params: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=params_of)
     headers: Mapping[str, str] = attrs.field(
         factory=dict, converter=_to_headers, validator=_check_headers
     )

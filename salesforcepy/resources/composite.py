@@ -37,7 +37,7 @@ import attrs
 
 from ..exceptions import HTTPError, SalesforceError, http_error
 from ..options import Proxies, Timeout, normalize_version
-from ..request import Request, Result, SentRequest, api_name, path, record_id
+from ..request import Request, Result, SentRequest, api_name, params_of, path, record_id
 from ._base import Sender
 
 __all__ = [
@@ -329,20 +329,11 @@ def _quote_keeping_references(text: str) -> str:
 
 
 def _with_params(url: str, params: Any) -> str:
-    if params is None:
-        return url
-    items = params.items() if isinstance(params, Mapping) else params
-    pairs = []
-    for key, value in items:
-        if not isinstance(key, str):
-            raise TypeError("query parameter names must be strings")
-        if isinstance(value, bool):
-            value = "true" if value else "false"
-        elif isinstance(value, (int, float)):
-            value = str(value)
-        elif not isinstance(value, str):
-            raise TypeError(f"query parameter {key!r} must be a string, number or boolean")
-        pairs.append(f"{quote(key, safe='')}={_quote_keeping_references(value)}")
+    # The same conversions and checks as a Request's params; only the quoting differs.
+    pairs = [
+        f"{quote(key, safe='')}={_quote_keeping_references(value)}"
+        for key, value in params_of(params)
+    ]
     if not pairs:
         return url
     return url + ("&" if "?" in url else "?") + "&".join(pairs)
