@@ -39,7 +39,7 @@ from .options import (
     normalize_version,
     version_key,
 )
-from .parse import scrub, snippet
+from .parse import XML_PARSER, scrub, snippet
 from .request import Base, Request, is_token
 from .session import parse_issued_at
 
@@ -473,9 +473,6 @@ class SoapLogin:
     error: Optional[SalesforceError] = None
 
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-
-
 def _local(tag: Any) -> str:
     return etree.QName(tag).localname if isinstance(tag, str) else ""
 
@@ -515,7 +512,7 @@ def read_soap_login(status: int, content: bytes, *, redact: Callable[[str], str]
         redact: applied to every text of a failure (messages and bodies).
     """
     try:
-        root = etree.fromstring(content, _PARSER)
+        root = etree.fromstring(content, XML_PARSER)
     except (etree.XMLSyntaxError, ValueError):
         # The server may echo the envelope, password included.
         text = redact(content.decode("utf-8", errors="replace"))

@@ -25,6 +25,7 @@ from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 from .exceptions import AuthError, HTTPError, MultipleChoices, ParseError, http_error
 
 __all__ = [
+    "XML_PARSER",
     "JsonObject",
     "ResponseLike",
     "errors_from_body",
@@ -218,7 +219,8 @@ def _error_from_item(status: int, item: Mapping[str, Any], body: Any, redact: Re
 _DATALOAD_NS = "http://www.force.com/2009/06/asyncapi/dataload"
 
 
-_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+"""The parser for every XML answer: no DTDs, no entity expansion, no network access."""
 
 
 def _dataload_error(text: str) -> Optional[tuple[str, str]]:
@@ -226,7 +228,7 @@ def _dataload_error(text: str) -> Optional[tuple[str, str]]:
     if _DATALOAD_NS not in text or "exceptionCode" not in text:
         return None
     try:
-        root = etree.fromstring(text.encode("utf-8"), _XML_PARSER)
+        root = etree.fromstring(text.encode("utf-8"), XML_PARSER)
     except (etree.XMLSyntaxError, ValueError):
         return None
     if root.tag != f"{{{_DATALOAD_NS}}}error":

@@ -38,7 +38,7 @@ from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 
 from ...exceptions import ParseError
 from ...options import Proxies, Timeout
-from ...parse import JsonObject
+from ...parse import XML_PARSER, JsonObject
 from ...request import Base, Request, Result, api_name, path, record_id
 from .._base import Sender, require_text
 from ._common import cell_text, enum_value, poll
@@ -226,9 +226,6 @@ def _result(element: Any) -> JsonObject:
     return item
 
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-
-
 def read_xml(text: str) -> Any:
     """The Python value of a Bulk 1.0 XML answer (see the module docstring); other documents
     (query result data) come back as the text itself.
@@ -237,7 +234,7 @@ def read_xml(text: str) -> Any:
         ValueError: the text is not well-formed XML.
     """
     try:
-        root = etree.fromstring(text.encode("utf-8"), _PARSER)
+        root = etree.fromstring(text.encode("utf-8"), XML_PARSER)
     except etree.XMLSyntaxError as exc:
         raise ValueError(f"not well-formed XML: {exc}") from None
     name = _local(root)
