@@ -1199,7 +1199,8 @@ def client(
         session: a ``requests.Session`` to send through (you keep ownership).
         security_token: appended to the password at login.
         org_id: organization id for SOAP login's ``LoginScopeHeader``.
-        verify: TLS verification: ``True``, ``False`` or a CA bundle path.
+        verify: TLS verification: ``True``, ``False`` or a CA bundle path. Only this option
+            turns verification off, whatever ``session.verify`` says.
         client_name: sent as ``Sforce-Call-Options: client=<name>``.
         strict: raise on every HTTP error instead of only recording it in
             ``request.exceptions``.

@@ -191,8 +191,9 @@ class Transport:
     """Sends requests over one pooled ``requests.Session``.
 
     Args:
-        verify: TLS verification: ``True`` (the default; the session's and environment's settings
-            apply), ``False``, or a CA bundle path.
+        verify: TLS verification: ``True`` (the default; a CA bundle named by the session or the
+            environment applies, but a session's ``verify = False`` does not), ``False``, or a CA
+            bundle path.
         client_name: sent as ``Sforce-Call-Options: client=<name>`` when given.
         http: a ``requests.Session`` to use instead of a new one; it is never closed by us.
         redact: scrubs known secrets from log lines and error messages.
@@ -221,7 +222,7 @@ class Transport:
             raise TypeError("session must be a requests.Session")
         self.http = http if http is not None else requests.Session()
         self._owns_http = http is None
-        # True defers to the session/environment (REQUESTS_CA_BUNDLE), which verify by default.
+        # True defers to the session/environment (a CA bundle, REQUESTS_CA_BUNDLE).
         self._verify: Optional[Union[bool, str]] = None if verify is True else verify
         self._redact = redact
         self._refresh = refresh
@@ -419,6 +420,11 @@ class Transport:
         number: int,
     ) -> tuple[Optional[requests.Response], Attempt]:
         headers = {**self._headers, **session_headers, **request.headers}
+        verify = self._verify
+        if verify is None and self.http.verify is False:
+            # Only the client's own verify=False turns verification off, never a session (given
+            # for its adapters, say) that happens to have it off.
+            verify = True
         if self.rate_limit is not None:
             self.rate_limit.acquire()
         started = time.monotonic()
@@ -432,7 +438,7 @@ class Transport:
                 headers=headers,
                 timeout=timeout,
                 proxies=dict(proxies) if proxies is not None else None,
-                verify=self._verify,
+                verify=verify,
                 stream=request.stream,
                 # A redirect could lead to another host or to plain http; Salesforce API calls
                 # do not redirect, so a 3xx is returned to the caller as it is.

@@ -390,6 +390,30 @@ def test_tls_verification(requests_mock: Any, tmp_path: Any) -> None:
     assert requests_mock.last_request.verify == str(bundle)
 
 
+def test_a_callers_session_cannot_turn_tls_verification_off(
+    requests_mock: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # verify=False is a decision for the client's own option, not a side effect of a session
+    # that was set up for something else; a session's CA bundle still applies.
+    import requests
+
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    unverified = requests.Session()
+    unverified.verify = False
+    client = login(requests_mock, session=unverified)
+    requests_mock.get(f"{DATA}/sobjects/", json={})
+    client.sobjects().describe_global()
+    assert requests_mock.last_request.verify is not False
+
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("x")
+    with_bundle = requests.Session()
+    with_bundle.verify = str(bundle)
+    login(requests_mock, session=with_bundle).sobjects().describe_global()
+    assert requests_mock.last_request.verify == str(bundle)
+
+
 def test_strict_mode_raises_typed_errors_with_the_request(requests_mock: Any) -> None:
     client = login(requests_mock, strict=True)
     errors = [{"errorCode": "NOT_FOUND", "message": "The requested resource does not exist"}]
