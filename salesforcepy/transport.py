@@ -77,6 +77,11 @@ def _identity(text: str) -> str:
     return text
 
 
+def _headers_only(prepared: requests.PreparedRequest) -> requests.PreparedRequest:
+    """The auth of every request: the headers already carry the session; nothing to add."""
+    return prepared
+
+
 def failure_kind(exc: BaseException) -> str:
     """How far a failed request got: :data:`~salesforcepy.retry.CONNECT` (no connection, nothing
     sent), :data:`~salesforcepy.retry.READ` (the request may have reached the server) or
@@ -439,6 +444,9 @@ class Transport:
                 timeout=timeout,
                 proxies=dict(proxies) if proxies is not None else None,
                 verify=verify,
+                # Any auth stops requests from reading ~/.netrc, whose entry (a "default" one
+                # matches every host) it would send as Basic auth in place of the session header.
+                auth=_headers_only,
                 stream=request.stream,
                 # A redirect could lead to another host or to plain http; Salesforce API calls
                 # do not redirect, so a 3xx is returned to the caller as it is.

@@ -378,3 +378,29 @@ def test_error_bodies_that_echo_secrets_are_returned_scrubbed(requests_mock: Any
     assert bodies[0]["error"] == "invalid_grant"
     assert bodies[2]["faultcode"] == "INVALID_LOGIN"
     assert bodies[5][0]["errorCode"] == "INVALID_FIELD"
+
+
+def test_a_netrc_file_does_not_replace_or_add_authorization(
+    requests_mock: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # requests reads ~/.netrc for requests without auth and sends its login as Basic auth,
+    # replacing the Bearer token; a "default" entry would go to every host.
+    netrc = tmp_path / "netrc"
+    netrc.write_text("default login someone password NetrcSecret\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    requests_mock.post(
+        f"{LOGIN_URL}/services/oauth2/token",
+        json={"access_token": ACCESS_TOKEN, "instance_url": INSTANCE_URL},
+    )
+    requests_mock.get(f"{DATA}/limits/", json={})
+    client = salesforcepy.client(
+        "dev@example.com", PASSWORD, "3MVG9ConsumerKey", CLIENT_SECRET, version="58.0"
+    )
+
+    client.login()
+    client.limits()
+
+    login_request, call = requests_mock.request_history
+    assert "Authorization" not in login_request.headers
+    assert call.headers["Authorization"] == f"Bearer {ACCESS_TOKEN}"
