@@ -297,9 +297,9 @@ def read_response(
     """The ``body`` and ``exceptions`` of a call from its final response.
 
     Success (2xx, and 304) gives the parsed body and no errors — or, for a body that does not parse,
-    its text and a :class:`ParseError`. Any other status gives the parsed error body (its text if it
-    does not parse), with ``redact`` applied to every string in it, and the typed errors it
-    carries.
+    its text (redacted) and a :class:`ParseError`. Any other status gives the parsed error body (its
+    text if it does not parse), with ``redact`` applied to every string in it, and the typed errors
+    it carries.
 
     Args:
         response: the final response.
@@ -314,7 +314,7 @@ def read_response(
         try:
             return parse_body(response, raw=raw), []
         except ParseError as exc:
-            return _text(response.content), [exc]
+            return scrub(_text(response.content), redact), [exc]
     try:
         body = parse_body(response)
     except ParseError:

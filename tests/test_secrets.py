@@ -404,3 +404,20 @@ def test_a_netrc_file_does_not_replace_or_add_authorization(
     login_request, call = requests_mock.request_history
     assert "Authorization" not in login_request.headers
     assert call.headers["Authorization"] == f"Bearer {ACCESS_TOKEN}"
+
+
+def test_an_unparsable_success_body_is_returned_scrubbed(requests_mock: Any) -> None:
+    requests_mock.post(
+        f"{LOGIN_URL}/services/oauth2/token",
+        headers={"Content-Type": "application/json"},
+        text=f'{{"echo": "password={PASSWORD}"',  # cut short: not JSON
+    )
+    client = salesforcepy.client(
+        "dev@example.com", PASSWORD, "3MVG9ConsumerKey", CLIENT_SECRET, version="58.0"
+    )
+
+    body, request = client.login()
+
+    assert [type(e).__name__ for e in request.exceptions] == ["ParseError"]
+    assert PASSWORD not in body
+    assert "[redacted]" in body
