@@ -30,6 +30,7 @@ __all__ = [
     "ResponseLike",
     "errors_from_body",
     "loads",
+    "no_redaction",
     "parse_body",
     "read_response",
     "scrub",
@@ -37,6 +38,7 @@ __all__ = [
 ]
 
 Redact = Callable[[str], str]
+"""Replaces known secrets in a text (the client's ``_redact``)."""
 
 _TEXT_TYPES = frozenset({"application/xml", "application/csv", "application/javascript"})
 _SNIPPET_CHARS = 200
@@ -97,7 +99,8 @@ class ResponseLike(Protocol):
     def content(self) -> bytes: ...
 
 
-def _identity(text: str) -> str:
+def no_redaction(text: str) -> str:
+    """The default ``redact`` of the functions that take one: ``text`` unchanged."""
     return text
 
 
@@ -180,7 +183,7 @@ def _untyped(content: bytes) -> Any:
         return content
 
 
-def snippet(text: str, redact: Redact = _identity) -> str:
+def snippet(text: str, redact: Redact = no_redaction) -> str:
     """A short one-line excerpt of a non-JSON body for an error message."""
     # Redacted before it is flattened and cut, so that a secret holding whitespace, or one
     # straddling the cut, is still found whole.
@@ -193,7 +196,7 @@ def snippet(text: str, redact: Redact = _identity) -> str:
 def scrub(value: Any, redact: Redact) -> Any:
     """``value`` with ``redact`` applied to every string in it: in lists and object values, at any
     depth. Objects keep their type (:class:`JsonObject` stays one); other values are unchanged."""
-    if redact is _identity:
+    if redact is no_redaction:
         return value
     if isinstance(value, str):
         return redact(value)
@@ -242,7 +245,7 @@ def _async_error(status: int, code: Any, message: Any, *, body: Any = None) -> H
     return http_error(status, str(code) if code else None, str(message or ""), body=body)
 
 
-def errors_from_body(status: int, body: Any, *, redact: Redact = _identity) -> list[HTTPError]:
+def errors_from_body(status: int, body: Any, *, redact: Redact = no_redaction) -> list[HTTPError]:
     """The typed errors an error response carries; at least one, never raises.
 
     Args:
@@ -292,7 +295,7 @@ def read_response(
     *,
     raw: bool = False,
     stream: bool = False,
-    redact: Redact = _identity,
+    redact: Redact = no_redaction,
 ) -> tuple[Any, list[Any]]:
     """The ``body`` and ``exceptions`` of a call from its final response.
 

@@ -44,6 +44,7 @@ from .exceptions import (
     TransportError,
     TransportTimeout,
 )
+from .parse import no_redaction
 from .request import Attempt, Request, redact_url
 from .retry import CONNECT, FATAL, READ, Outcome, RateLimiter, RetryPolicy, error_codes
 from .usage import ApiUsage, parse_limit_info
@@ -71,10 +72,6 @@ _ERROR_DETAIL_CHARS = 300
 # Bulk API 1.0 reports an expired session as an XML (or JSON) exceptionCode, with status 400.
 _BULK_SESSION_CODE = re.compile(rb"<(?:[\w.-]+:)?exceptionCode>\s*InvalidSessionId\s*</")
 _SESSION_CODES = frozenset({"INVALID_SESSION_ID", "InvalidSessionId"})
-
-
-def _identity(text: str) -> str:
-    return text
 
 
 def _headers_only(prepared: requests.PreparedRequest) -> requests.PreparedRequest:
@@ -218,7 +215,7 @@ class Transport:
         verify: Union[bool, str] = True,
         client_name: Optional[str] = None,
         http: Optional[requests.Session] = None,
-        redact: Callable[[str], str] = _identity,
+        redact: Callable[[str], str] = no_redaction,
         refresh: Optional[Refresher] = None,
         retry: Optional[RetryPolicy] = None,
         rate_limit: Optional[RateLimiter] = None,

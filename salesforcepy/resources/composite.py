@@ -37,6 +37,7 @@ import attrs
 
 from ..exceptions import HTTPError, SalesforceError, http_error
 from ..options import Proxies, Timeout, normalize_version
+from ..parse import no_redaction
 from ..request import Request, Result, SentRequest, api_name, params_of, path, record_id
 from ._base import Sender
 
@@ -777,10 +778,6 @@ class Failure:
         return self.errors[0]
 
 
-def _identity(text: str) -> str:
-    return text
-
-
 def _typed_errors(
     items: Any, status: int, result: Any, redact: Callable[[str], str]
 ) -> tuple[HTTPError, ...]:
@@ -846,7 +843,7 @@ def failures(
     body: Any,
     request: Optional[SentRequest] = None,
     *,
-    redact: Callable[[str], str] = _identity,
+    redact: Callable[[str], str] = no_redaction,
 ) -> list[Failure]:
     """The failed records or subrequests in the body of any composite-family call.
 
@@ -1001,7 +998,7 @@ class ChunkedResult:
         """Errors of whole calls, in order."""
         return [error for chunk in self.chunks for error in chunk.errors]
 
-    def failures(self, *, redact: Callable[[str], str] = _identity) -> list[Failure]:
+    def failures(self, *, redact: Callable[[str], str] = no_redaction) -> list[Failure]:
         """Failed records across all calls; ``index`` is the position in the input."""
         found = []
         for chunk in self.chunks:
