@@ -383,7 +383,9 @@ class HttpServer(socketserver.TCPServer):
             threads = list(self._threads)
         for conn in connections:
             with contextlib.suppress(OSError):
-                conn.shutdown(socket.SHUT_RDWR)
+                # The plain socket's shutdown, also for TLS ones: it wakes the connection's
+                # thread from a blocking read (SSLSocket.shutdown would first drop its SSL state).
+                socket.socket.shutdown(conn, socket.SHUT_RDWR)
         deadline = time.monotonic() + timeout
         for thread in threads:
             thread.join(max(0.0, deadline - time.monotonic()))
@@ -397,7 +399,17 @@ class HttpServer(socketserver.TCPServer):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             sock.settimeout(IDLE_TIMEOUT)
             if self.ssl_context is not None:
-                conn = self.ssl_context.wrap_socket(sock, server_side=True)
+                # Wrapping takes the file descriptor away from ``sock``: track the TLS socket
+                # instead (before the handshake, which may block), so stop() can wake it.
+                conn = self.ssl_context.wrap_socket(
+                    sock, server_side=True, do_handshake_on_connect=False
+                )
+                with self._lock:
+                    self._connections.discard(sock)
+                    self._connections.add(conn)
+                    if self._closing:
+                        return
+                conn.do_handshake()
             rfile = conn.makefile("rb", buffering=65536)
             try:
                 outcome = KEEP
@@ -414,6 +426,7 @@ class HttpServer(socketserver.TCPServer):
                 conn.close()
             with self._lock:
                 self._connections.discard(sock)
+                self._connections.discard(conn)
                 self._threads.discard(threading.current_thread())
 
     def _lingering_close(self, conn: socket.socket, rfile: Any) -> None:
