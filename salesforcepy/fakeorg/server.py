@@ -21,6 +21,7 @@ import email.utils
 import gzip
 import io
 import logging
+import re
 import socket
 import socketserver
 import ssl
@@ -48,6 +49,7 @@ from .api import (
     VersionConverter,
     authenticator,
     discover,
+    json_response,
     rest_error,
 )
 from .errors import SalesforceError
@@ -106,6 +108,12 @@ class Stats:
 
 
 # ---- dispatcher ----------------------------------------------------------------------------------
+
+_UNEXPECTED = SalesforceError(
+    500,
+    "UNKNOWN_EXCEPTION",
+    "An unexpected error occurred. Please include this ErrorId if you contact support: 0",
+)
 
 
 class Application:
@@ -203,13 +211,7 @@ class Application:
             raise
         except Exception:
             logger.exception("unhandled error in %s", spec.endpoint)
-            unexpected = SalesforceError(
-                500,
-                "UNKNOWN_EXCEPTION",
-                "An unexpected error occurred. Please include this ErrorId if you contact "
-                "support: 0",
-            )
-            return spec.errors(ctx, unexpected)
+            return spec.errors(ctx, _UNEXPECTED)
 
     def _finish(self, ctx: Context, response: Response, api_usage: bool) -> Response:
         if api_usage:
@@ -259,6 +261,29 @@ class Application:
             return error.to_response(inner)
 
 
+def _decompress(body: bytes, *, gzip_format: bool) -> bytes:
+    """Inflate a gzip (possibly several members) or zlib request body, at most ``MAX_BODY``
+    bytes of it: a small body must not expand into gigabytes in memory."""
+    wbits = 16 + zlib.MAX_WBITS if gzip_format else zlib.MAX_WBITS
+    parts: list[bytes] = []
+    room = MAX_BODY
+    data = body
+    while data:
+        inflater = zlib.decompressobj(wbits)
+        try:
+            part = inflater.decompress(data, room + 1)
+        except zlib.error:
+            raise BadRequest(400, "Bad compressed body") from None
+        if len(part) > room or inflater.unconsumed_tail:
+            raise BadRequest(413, "Request Entity Too Large")
+        if not inflater.eof:
+            raise BadRequest(400, "Bad compressed body")
+        parts.append(part)
+        room -= len(part)
+        data = inflater.unused_data if gzip_format else b""
+    return b"".join(parts)
+
+
 def _maybe_gzip(response: Response, environ: Mapping[str, Any]) -> None:
     """Compress a response body of 1 KiB or more when the client accepts gzip."""
     if (
@@ -302,9 +327,19 @@ DROPPED = "dropped"  # a fault reset it or sent a partial response
 
 
 class BadRequest(Exception):
+    """A request the server cannot read; answered with an error array, then the connection ends."""
+
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
+
+    def as_error(self) -> SalesforceError:
+        code = "EXCEEDED_MAX_SIZE_REQUEST" if self.status == 413 else "MALFORMED_REQUEST"
+        return SalesforceError(self.status, code, str(self))
+
+
+_DIGITS = re.compile(r"[0-9]+")
+_HEX_DIGITS = re.compile(rb"[0-9A-Fa-f]+")
 
 
 class HttpServer(socketserver.TCPServer):
@@ -456,7 +491,7 @@ class HttpServer(socketserver.TCPServer):
                 conn, rfile, line, client_address, conn_id
             )
         except BadRequest as exc:
-            self._send_simple(conn, exc.status, str(exc))
+            self._send_error(conn, exc.as_error())
             return CLOSE
         try:
             response = self.app.handle(environ)
@@ -465,7 +500,7 @@ class HttpServer(socketserver.TCPServer):
             return DROPPED
         except Exception:
             logger.exception("unhandled error while answering a request")
-            response = Response(b"", status=500)
+            response = json_response(_UNEXPECTED.as_json(), status=500)
             keep_alive = False
         if self.app.org.compress_responses:
             _maybe_gzip(response, environ)
@@ -515,6 +550,10 @@ class HttpServer(socketserver.TCPServer):
         if target.startswith(("http://", "https://")):
             target = "/" + target.split("/", 3)[3] if target.count("/") >= 3 else "/"
         path, _, query = target.partition("?")
+        if not query.isascii():
+            # Bytes sent unescaped: escape them, so the query reads as if the client had
+            # (werkzeug decodes an escaped invalid UTF-8 sequence leniently, a raw one not at all).
+            query = "".join(c if c < "\x80" else f"%{ord(c):02X}" for c in query)
         environ["REQUEST_METHOD"] = method
         environ["PATH_INFO"] = unquote_to_bytes(path).decode("latin-1")
         environ["QUERY_STRING"] = query
@@ -544,12 +583,9 @@ class HttpServer(socketserver.TCPServer):
             del environ["HTTP_TRANSFER_ENCODING"]
         else:
             length_text = environ.get("CONTENT_LENGTH") or "0"
-            try:
-                length = int(length_text)
-            except ValueError:
-                raise BadRequest(400, "Bad Content-Length") from None
-            if length < 0:
+            if not _DIGITS.fullmatch(length_text):
                 raise BadRequest(400, "Bad Content-Length")
+            length = int(length_text)
             if length > MAX_BODY:
                 raise BadRequest(413, "Request Entity Too Large")
             body = rfile.read(length) if length else b""
@@ -557,10 +593,7 @@ class HttpServer(socketserver.TCPServer):
                 raise BadRequest(400, "Incomplete body")
         encoding = environ.get("HTTP_CONTENT_ENCODING", "").lower().strip()
         if body and encoding in ("gzip", "x-gzip", "deflate"):
-            try:
-                body = gzip.decompress(body) if "gzip" in encoding else zlib.decompress(body)
-            except (OSError, zlib.error, EOFError):
-                raise BadRequest(400, "Bad compressed body") from None
+            body = _decompress(body, gzip_format="gzip" in encoding)
             del environ["HTTP_CONTENT_ENCODING"]
         return body
 
@@ -568,11 +601,10 @@ class HttpServer(socketserver.TCPServer):
         parts: list[bytes] = []
         total = 0
         while True:
-            size_line = rfile.readline(MAX_LINE + 1)
-            try:
-                size = int(size_line.split(b";", 1)[0].strip(), 16)
-            except ValueError:
-                raise BadRequest(400, "Bad chunk size") from None
+            size_text = rfile.readline(MAX_LINE + 1).split(b";", 1)[0].strip()
+            if not _HEX_DIGITS.fullmatch(size_text):
+                raise BadRequest(400, "Bad chunk size")
+            size = int(size_text, 16)
             if size == 0:
                 while rfile.readline(MAX_LINE + 1) not in (b"\r\n", b"\n", b""):
                     pass  # trailers
@@ -614,10 +646,8 @@ class HttpServer(socketserver.TCPServer):
             conn.sendall(head)
             conn.sendall(body)
 
-    def _send_simple(self, conn: socket.socket, status: int, message: str) -> None:
-        response = Response(
-            message.encode("utf-8"), status=status, content_type="text/plain; charset=utf-8"
-        )
+    def _send_error(self, conn: socket.socket, error: SalesforceError) -> None:
+        response = json_response(error.as_json(), status=error.status)
         with contextlib.suppress(OSError):
             self._write_response(conn, response, keep_alive=False, is_head=False)
 

@@ -163,3 +163,176 @@ def test_starting_and_stopping_orgs_leaks_no_threads_files_or_sockets(tmp_path):
     gc.collect()
     if files_before is not None:
         assert _open_files() == files_before
+
+
+# ---- malformed HTTP ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def org():
+    with FakeOrg() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def token(org):
+    answer = requests.post(
+        org.login_url + "/services/oauth2/token",
+        data={
+            "grant_type": "password",
+            "client_id": org.client_id,
+            "client_secret": org.client_secret,
+            "username": org.username,
+            "password": org.password,
+        },
+        timeout=TIMEOUT,
+    )
+    return answer.json()["access_token"]
+
+
+def exchange(org: FakeOrg, payload: bytes) -> tuple[int, dict[str, str], bytes]:
+    """Send raw bytes, read one response until the server closes; (status, headers, body).
+
+    A server that neither answers nor hangs up fails the test with a timeout.
+    """
+    with socket.create_connection(_address(org), timeout=TIMEOUT) as sock:
+        sock.sendall(payload)
+        chunks = []
+        while True:
+            data = sock.recv(65536)
+            if not data:
+                break
+            chunks.append(data)
+    raw = b"".join(chunks)
+    assert raw, "the server hung up without an answer"
+    head, _, body = raw.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    assert int(headers["content-length"]) == len(body)
+    return int(lines[0].split(" ")[1]), headers, body
+
+
+def assert_error_array(status: int, headers: dict[str, str], body: bytes, code: str) -> None:
+    import json
+
+    assert headers["content-type"] == "application/json;charset=UTF-8"
+    errors = json.loads(body)
+    assert [error["errorCode"] for error in errors] == [code], errors
+    assert errors[0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("payload", "status"),
+    [
+        (b"NONSENSE\r\n\r\n", 400),
+        (b"GET / SPDY/3\r\n\r\n", 505),
+        (b"GET /services/data/ HTTP/1.1\r\nbad header line\r\n\r\n", 400),
+        (b"POST /services/data/ HTTP/1.1\r\nContent-Length: lots\r\n\r\n", 400),
+        (b"POST /services/data/ HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 7\r\n\r\n", 400),
+        (b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\n\r\n", 414),
+        (b"GET / HTTP/1.1\r\n" + b"X: a\r\n" * 300 + b"\r\n", 431),
+        (b"POST / HTTP/1.1\r\nContent-Length: 900000000000\r\n\r\n", 413),
+    ],
+)
+def test_framing_errors_are_salesforce_error_arrays(org, payload, status):
+    answer_status, headers, body = exchange(org, payload)
+    assert answer_status == status
+    assert headers["connection"] == "close"
+    code = "EXCEEDED_MAX_SIZE_REQUEST" if status == 413 else "MALFORMED_REQUEST"
+    assert_error_array(answer_status, headers, body, code)
+
+
+@pytest.mark.parametrize("size", [b"-5", b"+5", b"0x5", b" ", b"5 5"])
+def test_bad_chunk_sizes_are_refused_not_waited_on(org, size):
+    payload = (
+        b"POST /services/oauth2/token HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + size
+        + b"\r\nabcde\r\n0\r\n\r\n"
+    )
+    status, headers, body = exchange(org, payload)
+    assert status == 400
+    assert_error_array(status, headers, body, "MALFORMED_REQUEST")
+
+
+@pytest.mark.parametrize("length", [b"+5", b"-1", b"0x5", b"5.0"])
+def test_content_length_must_be_digits(org, length):
+    head = b"POST /services/oauth2/token HTTP/1.1\r\nContent-Length: "
+    payload = head + length + b"\r\n\r\nabcde"
+    status, headers, body = exchange(org, payload)
+    assert status == 400
+    assert_error_array(status, headers, body, "MALFORMED_REQUEST")
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate"])
+def test_a_compressed_body_may_not_expand_past_the_size_limit(org, monkeypatch, encoding):
+    import gzip
+    import zlib
+
+    monkeypatch.setattr("salesforcepy.fakeorg.server.MAX_BODY", 64 * 1024)
+    data = b'{"path": "' + b"x" * (1024 * 1024) + b'"}'
+    body = gzip.compress(data) if encoding == "gzip" else zlib.compress(data)
+    assert len(body) < 64 * 1024
+    payload = (
+        f"POST /__fakeorg__/faults HTTP/1.1\r\nContent-Type: application/json\r\n"
+        f"Content-Encoding: {encoding}\r\nContent-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
+    status, headers, answer = exchange(org, payload)
+    assert status == 413
+    assert_error_array(status, headers, answer, "EXCEEDED_MAX_SIZE_REQUEST")
+
+
+def test_concatenated_gzip_members_are_one_body(org):
+    import gzip
+
+    body = gzip.compress(b'{"path": "two-members", ') + gzip.compress(b'"status": 503}')
+    answer = requests.post(
+        org.instance_url + "/__fakeorg__/faults",
+        data=body,
+        headers={"Content-Type": "application/json", "Content-Encoding": "gzip"},
+        timeout=TIMEOUT,
+    )
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["path"] == "two-members"
+    org.clear_faults()
+
+
+def test_truncated_gzip_body_is_400(org):
+    import gzip
+
+    body = gzip.compress(b'{"path": "cut", "status": 503}')[:-6]
+    payload = (
+        b"POST /__fakeorg__/faults HTTP/1.1\r\nContent-Type: application/json\r\n"
+        b"Content-Encoding: gzip\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n"
+    ) + body
+    status, headers, answer = exchange(org, payload)
+    assert status == 400
+    assert_error_array(status, headers, answer, "MALFORMED_REQUEST")
+
+
+def test_raw_bytes_in_the_query_string_are_read_like_percent_escapes(org, token):
+    # Not valid UTF-8 (0xff): the same answer as for %FF, a query error, not a crash.
+    auth = b"Authorization: Bearer " + token.encode() + b"\r\nConnection: close\r\n\r\n"
+    raw = b"GET /services/data/v58.0/query?q=SELECT+Id+FROM+\xff HTTP/1.1\r\n" + auth
+    escaped = b"GET /services/data/v58.0/query?q=SELECT+Id+FROM+%FF HTTP/1.1\r\n" + auth
+    status, headers, body = exchange(org, raw)
+    assert status == 400
+    assert_error_array(status, headers, body, "MALFORMED_QUERY")
+    assert (status, body) == exchange(org, escaped)[::2]
+    # Valid UTF-8 sent unescaped still means its characters.
+    utf8 = "SELECT Id FROM Account WHERE Name = 'Zoë'".replace(" ", "+").encode()
+    request = b"GET /services/data/v58.0/query?q=" + utf8 + b" HTTP/1.1\r\n" + auth
+    status, _, body = exchange(org, request)
+    assert status == 200, body
+
+
+def test_raw_bytes_in_a_tunnelled_method_are_a_405_not_a_crash(org, token):
+    payload = (
+        b"POST /services/data/v58.0/sobjects/Account?_HttpMethod=\xff HTTP/1.1\r\n"
+        b"Authorization: Bearer " + token.encode() + b"\r\nConnection: close\r\n\r\n"
+    )
+    status, headers, body = exchange(org, payload)
+    assert status == 405
+    assert_error_array(status, headers, body, "METHOD_NOT_ALLOWED")
