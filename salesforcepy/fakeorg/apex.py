@@ -24,13 +24,14 @@ sent.
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Optional
 
 import attrs
+
+from .json_input import parse_json
 
 __all__ = [
     "AnonymousResult",
@@ -623,7 +624,7 @@ class ApexRestRequest:
         """The body parsed as JSON (``None`` for an empty body); ValueError if it is not JSON."""
         if not self.body.strip():
             return None
-        return json.loads(self.body.decode("utf-8"))
+        return parse_json(self.body)
 
 
 @attrs.frozen
@@ -731,7 +732,7 @@ def echo(request: ApexRestRequest) -> dict[str, Any]:
     if request.body:
         text = request.body.decode("utf-8", errors="replace")
         try:
-            body = json.loads(text)
+            body = parse_json(text)
         except ValueError:
             body = text
     return {

@@ -336,3 +336,120 @@ def test_raw_bytes_in_a_tunnelled_method_are_a_405_not_a_crash(org, token):
     status, headers, body = exchange(org, payload)
     assert status == 405
     assert_error_array(status, headers, body, "METHOD_NOT_ALLOWED")
+
+
+# ---- hostile JSON --------------------------------------------------------------------------------
+
+DEEP_JSON = "[" * 100_000
+
+
+@pytest.fixture
+def rest(org, rest_for):
+    return rest_for(org)
+
+
+@pytest.mark.parametrize(
+    "body", [DEEP_JSON, '{"a":' * 50_000, '{"Name": NaN}', '{"Name": "x", "Amount": Infinity}']
+)
+@pytest.mark.parametrize("path", ["/sobjects/Account", "/composite", "/composite/sobjects"])
+def test_json_too_deep_or_with_non_numbers_is_a_parser_error(rest, path, body):
+    answer = rest.post(path, data=body, headers={"Content-Type": "application/json"})
+    assert answer.status_code == 400, answer.text
+    assert answer.json()[0]["errorCode"] == "JSON_PARSER_ERROR"
+
+
+def test_multipart_json_part_too_deep_is_a_parser_error(rest):
+    answer = rest.post(
+        "/sobjects/Document",
+        files={
+            "entity_document": (None, DEEP_JSON, "application/json"),
+            "Body": ("a.txt", b"hello", "text/plain"),
+        },
+    )
+    assert answer.status_code == 400, answer.text
+    assert answer.json()[0]["errorCode"] == "JSON_PARSER_ERROR"
+
+
+def test_bulk2_multipart_job_part_too_deep_is_a_parser_error(rest):
+    answer = rest.post(
+        "/jobs/ingest",
+        files={
+            "job": (None, DEEP_JSON, "application/json"),
+            "content": ("content", b"Name\nA\n", "text/csv"),
+        },
+    )
+    assert answer.status_code == 400, answer.text
+    assert answer.json()[0]["errorCode"] == "JSON_PARSER_ERROR"
+
+
+def test_bulk2_list_locator_holding_deep_json_is_an_invalid_locator(rest):
+    import base64
+
+    # Deep enough to exhaust Python's recursion, short enough for a URL.
+    locator = base64.urlsafe_b64encode(b"[" * 20_000).decode().rstrip("=")
+    for path in ("/jobs/ingest", "/jobs/query"):
+        answer = rest.get(path, params={"queryLocator": locator})
+        assert answer.status_code == 400, answer.text
+        assert answer.json()[0]["errorCode"] == "INVALID_QUERY_LOCATOR"
+
+
+def test_bulk1_json_job_too_deep_is_an_invalid_job(org, token):
+    answer = requests.post(
+        org.instance_url + "/services/async/58.0/job",
+        data=DEEP_JSON,
+        headers={"X-SFDC-Session": token, "Content-Type": "application/json"},
+        timeout=TIMEOUT,
+    )
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["exceptionCode"] == "InvalidJob"
+
+
+def test_bulk1_json_batch_too_deep_fails_as_an_invalid_batch(rest_for):
+    from salesforcepy.fakeorg.bulk import BulkSettings
+
+    with FakeOrg(bulk=BulkSettings.fast()) as running:
+        rest = rest_for(running)
+        base = running.instance_url + "/services/async/58.0/job"
+        headers = {"X-SFDC-Session": rest.token, "Content-Type": "application/json"}
+        job = rest.http.post(
+            base,
+            json={"operation": "insert", "object": "Account", "contentType": "JSON"},
+            headers=headers,
+            timeout=TIMEOUT,
+        ).json()
+        batch = rest.http.post(
+            f"{base}/{job['id']}/batch", data=DEEP_JSON, headers=headers, timeout=TIMEOUT
+        ).json()
+        for _ in range(500):
+            info = rest.http.get(
+                f"{base}/{job['id']}/batch/{batch['id']}", headers=headers, timeout=TIMEOUT
+            ).json()
+            if info["state"] not in ("Queued", "InProgress"):
+                break
+            threading.Event().wait(0.01)
+        assert info["state"] == "Failed"
+        assert info["stateMessage"].startswith("InvalidBatch : ")
+
+
+def test_jwt_assertion_with_deep_json_is_invalid_grant(org):
+    import base64
+
+    def part(text: str) -> str:
+        return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+    assertion = f"{part(DEEP_JSON)}.{part('{}')}.{part('sig')}"
+    answer = requests.post(
+        org.login_url + "/services/oauth2/token",
+        data={"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": assertion},
+        timeout=TIMEOUT,
+    )
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["error"] == "invalid_grant"
+
+
+def test_apex_echo_returns_a_body_too_deep_to_parse_as_text(rest):
+    answer = rest.post(
+        "/services/apexrest/Echo", data=DEEP_JSON, headers={"Content-Type": "application/json"}
+    )
+    assert answer.status_code == 200, answer.text[:200]
+    assert answer.json()["body"] == DEEP_JSON

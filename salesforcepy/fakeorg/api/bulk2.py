@@ -37,6 +37,7 @@ from ..bulk.jobs import TERMINAL, IngestJob, QueryJob
 from ..bulk.querying import check_query
 from ..bulk.rows import INGEST_OPERATIONS, may_hard_delete
 from ..errors import SalesforceError
+from ..json_input import parse_json
 from . import DATA, Context, Routes, multipart_parts
 
 routes = Routes("bulk2")
@@ -146,8 +147,8 @@ def _encode_list_locator(state: Mapping[str, Any]) -> str:
 def _decode_list_locator(locator: str) -> dict[str, Any]:
     try:
         raw = base64.urlsafe_b64decode(locator + "=" * (-len(locator) % 4))
-        state = json.loads(raw.decode("utf-8"))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
+        state = parse_json(raw)
+    except (binascii.Error, ValueError):
         state = None
     if not isinstance(state, dict) or not isinstance(state.get("after"), str):
         raise SalesforceError(400, "INVALID_QUERY_LOCATOR", f"Invalid query locator: {locator}")
@@ -266,8 +267,8 @@ def _create_multipart(ctx: Context) -> Response:
     if "job" not in parts or "content" not in parts:
         raise _invalid_job("A multipart job request needs a 'job' part and a 'content' part")
     try:
-        body = json.loads(parts["job"].data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+        body = parse_json(parts["job"].data)
+    except ValueError as exc:
         raise SalesforceError(
             400, "JSON_PARSER_ERROR", f"The job part is not valid JSON: {exc}"
         ) from None

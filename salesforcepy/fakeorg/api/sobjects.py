@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import email.utils
-import json
 from typing import Any
 from urllib.parse import unquote
 
@@ -32,6 +31,7 @@ from werkzeug.wrappers import Response
 from .. import describe as describe_payloads
 from ..errors import MultipleMatches, SalesforceError, not_found
 from ..ids import normalize_id
+from ..json_input import parse_json
 from ..schema import ObjectDef, format_datetime, parse_datetime, record_url
 from . import DATA, Context, Routes, multipart_parts
 
@@ -114,8 +114,8 @@ def record_fields(ctx: Context, obj: ObjectDef) -> dict[str, Any]:
     if json_part is None:
         raise SalesforceError(400, "JSON_PARSER_ERROR", "The multipart request has no JSON part")
     try:
-        fields = json.loads(json_part.data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+        fields = parse_json(json_part.data)
+    except ValueError as exc:
         raise SalesforceError(
             400, "JSON_PARSER_ERROR", f"The JSON part is not valid JSON: {exc}"
         ) from None
