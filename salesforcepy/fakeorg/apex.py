@@ -504,7 +504,12 @@ def execute_anonymous(source: str) -> AnonymousResult:
     try:
         tokens = tokenize(source)
         checker = _Checker(tokens)
-        checker.check()
+        try:
+            checker.check()
+        except RecursionError:
+            # The checker descends once per nested block; thousands of them are beyond it.
+            token = checker.current
+            raise CompileProblem("Blocks are nested too deeply", token.line, token.column) from None
     except CompileProblem as problem:
         return AnonymousResult(
             compiled=False,

@@ -453,3 +453,67 @@ def test_apex_echo_returns_a_body_too_deep_to_parse_as_text(rest):
     )
     assert answer.status_code == 200, answer.text[:200]
     assert answer.json()["body"] == DEEP_JSON
+
+
+# ---- queries too big to evaluate -----------------------------------------------------------------
+
+
+def _soql(rest, soql: str):
+    return rest.get("/query", params={"q": soql})
+
+
+def test_long_or_chains_run(org, rest):
+    names = [f"Chain {number}" for number in range(1500)]
+    for name in names[:3]:
+        org.store.create("Account", {"Name": name})
+    where = " OR ".join(f"Name = '{name}'" for name in names)
+    answer = _soql(rest, f"SELECT Name FROM Account WHERE {where}")  # noqa: S608
+    assert answer.status_code == 200, answer.text[:300]
+    assert sorted(r["Name"] for r in answer.json()["records"]) == names[:3]
+    both = " AND ".join(f"Name != 'Other {number}'" for number in range(1500))
+    soql = f"SELECT COUNT() FROM Account WHERE Name LIKE 'Chain%' AND {both}"  # noqa: S608
+    answer = _soql(rest, soql)
+    assert answer.status_code == 200, answer.text[:300]
+    assert answer.json()["totalSize"] == 3
+
+
+@pytest.mark.parametrize("depth", [60, 3000])
+def test_conditions_nested_too_deeply_are_query_too_complicated(rest, depth):
+    where = "NOT " * depth + "Name = 'x'"
+    answer = _soql(rest, f"SELECT Id FROM Account WHERE {where}")  # noqa: S608
+    assert answer.status_code == 400, answer.text[:300]
+    assert answer.json()[0]["errorCode"] == "QUERY_TOO_COMPLICATED"
+
+
+def test_bulk_query_nested_too_deeply_is_refused_at_creation(rest):
+    soql = "SELECT Id FROM Account WHERE " + "NOT " * 3000 + "Name = 'x'"
+    answer = rest.post("/jobs/query", json={"operation": "query", "query": soql})
+    assert answer.status_code == 400, answer.text[:300]
+    assert answer.json()[0]["errorCode"] == "QUERY_TOO_COMPLICATED"
+
+
+def test_search_nested_too_deeply_is_query_too_complicated(rest):
+    where = "NOT " * 60 + "Name = 'x'"
+    answer = rest.get("/search", params={"q": f"FIND {{acme}} RETURNING Account(Id WHERE {where})"})
+    assert answer.status_code == 400, answer.text[:300]
+    assert answer.json()[0]["errorCode"] == "QUERY_TOO_COMPLICATED"
+
+
+def test_saql_too_deep_to_evaluate_is_a_malformed_query(org, rest):
+    dataset_id, version_id = org.define_dataset("deep", "Account", ["Name", "NumberOfEmployees"])
+    condition = " || ".join(["'NumberOfEmployees' > 1"] * 5000)
+    saql = f'q = load "{dataset_id}/{version_id}"; q = filter q by {condition};'
+    answer = rest.post("/wave/query", json={"query": saql})
+    assert answer.status_code == 400, answer.text[:300]
+    assert answer.json()[0]["errorCode"] == "MALFORMED_QUERY"
+
+
+def test_apex_nested_too_deeply_is_a_compile_problem(rest):
+    source = "{" * 3000 + "}" * 3000
+    answer = rest.get("/tooling/executeAnonymous", params={"anonymousBody": source})
+    assert answer.status_code == 200, answer.text[:300]
+    result = answer.json()
+    assert (result["compiled"], result["success"]) == (False, False)
+    assert result["compileProblem"]
+    assert result["line"] == 1
+    assert result["column"] > 1
