@@ -55,6 +55,12 @@ def not_found(message: str = "The requested resource does not exist") -> Salesfo
     return SalesforceError(404, "NOT_FOUND", message)
 
 
+def required_missing(names: Sequence[str]) -> SalesforceError:
+    return SalesforceError(
+        400, "REQUIRED_FIELD_MISSING", f"Required fields are missing: [{', '.join(names)}]", names
+    )
+
+
 def malformed_id(value: str) -> SalesforceError:
     return SalesforceError(400, "MALFORMED_ID", f"malformed id {value}")
 

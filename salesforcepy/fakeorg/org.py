@@ -23,7 +23,7 @@ from .auth import (
     random_password,
     random_security_token,
 )
-from .errors import SalesforceError
+from .errors import SalesforceError, not_found
 from .faults import Fault, FaultSet
 
 if TYPE_CHECKING:
@@ -168,7 +168,7 @@ class OrgState:
                 "UNSUPPORTED_API_VERSION",
                 f"API version {version} has been retired and is no longer supported",
             )
-        raise SalesforceError(404, "NOT_FOUND", "The requested resource does not exist")
+        raise not_found()
 
     def count_api_call(self) -> int:
         """Count one API request; 403 ``REQUEST_LIMIT_EXCEEDED`` past the limit when enforced."""

@@ -52,7 +52,7 @@ from .api import (
     json_response,
     rest_error,
 )
-from .errors import SalesforceError
+from .errors import SalesforceError, not_found
 from .faults import DropConnection
 
 if TYPE_CHECKING:
@@ -166,7 +166,7 @@ class Application:
         except NotFound:
             org.stats_counter.request("unknown", environ.get("fakeorg.connection"))
             ctx = Context(org, request, None, {}, None)
-            error = SalesforceError(404, "NOT_FOUND", "The requested resource does not exist")
+            error = not_found()
             return self._finish(ctx, rest_error(ctx, error), path.startswith("/services/data/v"))
         except MethodNotAllowed as exc:
             org.stats_counter.request("method_not_allowed", environ.get("fakeorg.connection"))
@@ -240,9 +240,7 @@ class Application:
         try:
             spec, args = self.match(request.path, request.method)
         except NotFound:
-            return rest_error(
-                ctx, SalesforceError(404, "NOT_FOUND", "The requested resource does not exist")
-            )
+            return rest_error(ctx, not_found())
         except MethodNotAllowed:
             return rest_error(
                 ctx,

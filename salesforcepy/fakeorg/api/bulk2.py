@@ -36,7 +36,7 @@ from ..bulk.engine import BulkJobs, settings_of
 from ..bulk.jobs import TERMINAL, IngestJob, QueryJob
 from ..bulk.querying import check_query
 from ..bulk.rows import INGEST_OPERATIONS, may_hard_delete
-from ..errors import SalesforceError
+from ..errors import SalesforceError, not_found
 from ..json_input import parse_json
 from . import DATA, Context, Routes, multipart_parts
 
@@ -74,10 +74,6 @@ def _invalid_job(message: str) -> SalesforceError:
 
 def _wrong_state(message: str) -> SalesforceError:
     return SalesforceError(409, "INVALIDJOBSTATE", message)
-
-
-def _not_found() -> SalesforceError:
-    return SalesforceError(404, "NOT_FOUND", "The requested resource does not exist")
 
 
 # ---- shared helpers ------------------------------------------------------------------------------
@@ -202,7 +198,7 @@ def _list(ctx: Context, accept: Lister, path: str) -> Response:
 def _ingest_job(ctx: Context) -> IngestJob:
     job = _jobs(ctx).get(ctx.args["job_id"], IngestJob)
     if job is None:
-        raise _not_found()
+        raise not_found()
     return job
 
 
@@ -445,7 +441,7 @@ def unprocessed_records_camel(ctx: Context) -> Response:
 def _query_job(ctx: Context) -> QueryJob:
     job = _jobs(ctx).get(ctx.args["job_id"], QueryJob)
     if job is None:
-        raise _not_found()
+        raise not_found()
     return job
 
 
@@ -574,7 +570,7 @@ def query_results(ctx: Context) -> Response:
 def query_result_pages(ctx: Context) -> Response:
     """GET /services/data/vXX.X/jobs/query/{jobId}/resultPages (v58.0+)"""
     if not ctx.version_at_least(RESULT_PAGES_SINCE):
-        raise _not_found()
+        raise not_found()
     jobs = _jobs(ctx)
     job = _query_job(ctx)
     given = _max_records(ctx)
