@@ -163,23 +163,13 @@ class Application:
         path = request.path
         try:
             spec, args = self.match(path, method)
-        except NotFound:
-            org.stats_counter.request("unknown", environ.get("fakeorg.connection"))
+        except (NotFound, MethodNotAllowed) as exc:
+            endpoint = "unknown" if isinstance(exc, NotFound) else "method_not_allowed"
+            org.stats_counter.request(endpoint, environ.get("fakeorg.connection"))
             ctx = Context(org, request, None, {}, None)
-            error = not_found()
-            return self._finish(ctx, rest_error(ctx, error), path.startswith("/services/data/v"))
-        except MethodNotAllowed as exc:
-            org.stats_counter.request("method_not_allowed", environ.get("fakeorg.connection"))
-            allowed = ",".join(sorted(exc.valid_methods or ()))
-            ctx = Context(org, request, None, {}, None)
-            error = SalesforceError(
-                405,
-                "METHOD_NOT_ALLOWED",
-                f"HTTP Method '{method}' not allowed. Allowed are {allowed}",
+            return self._finish(
+                ctx, _no_route(ctx, method, exc), path.startswith("/services/data/v")
             )
-            response = rest_error(ctx, error)
-            response.headers["Allow"] = allowed
-            return self._finish(ctx, response, path.startswith("/services/data/v"))
 
         org.stats_counter.request(spec.endpoint, environ.get("fakeorg.connection"))
         version = args.pop("version", None)
@@ -195,13 +185,21 @@ class Application:
             response = fault.after(response, org.faults.stopping)
         return self._finish(ctx, response, spec.api_usage)
 
-    def _run(self, ctx: Context, spec: RouteSpec) -> Response:
+    def _run(self, ctx: Context, spec: RouteSpec, caller: Context | None = None) -> Response:
+        """Check the version and the session, run the handler and render its errors.
+
+        ``caller``: the request this is a subrequest of; its session is used as it is (no
+        authentication, no API usage).
+        """
         try:
             if ctx.version is not None:
                 self.org.check_version(ctx.version)
-            ctx.session = authenticator(spec.auth)(ctx)
-            if spec.api_usage and ctx.session is not None:
-                self.org.count_api_call()
+            if caller is not None:
+                ctx.session = caller.session
+            else:
+                ctx.session = authenticator(spec.auth)(ctx)
+                if spec.api_usage and ctx.session is not None:
+                    self.org.count_api_call()
             return spec.handler(ctx)
         except SalesforceError as error:
             return spec.errors(ctx, error)
@@ -235,28 +233,26 @@ class Application:
             headers=list((headers or {}).items()),
             base_url=self.org.instance_url or "http://fakeorg",
         )
-        environ = builder.get_environ()
-        request = Request(environ)
+        request = Request(builder.get_environ())
         try:
             spec, args = self.match(request.path, request.method)
-        except NotFound:
-            return rest_error(ctx, not_found())
-        except MethodNotAllowed:
-            return rest_error(
-                ctx,
-                SalesforceError(405, "METHOD_NOT_ALLOWED", f"HTTP Method '{method}' not allowed"),
-            )
+        except (NotFound, MethodNotAllowed) as exc:
+            return _no_route(ctx, request.method, exc)
         version = args.pop("version", None)
-        inner = Context(self.org, request, spec, args, version)
-        try:
-            if version is not None:
-                self.org.check_version(version)
-            inner.session = ctx.session
-            return spec.handler(inner)
-        except SalesforceError as error:
-            return spec.errors(inner, error)
-        except HttpError as error:
-            return error.to_response(inner)
+        return self._run(Context(self.org, request, spec, args, version), spec, caller=ctx)
+
+
+def _no_route(ctx: Context, method: str, exc: NotFound | MethodNotAllowed) -> Response:
+    """404 for a path no route has; 405 (with ``Allow``) for a method the path does not take."""
+    if isinstance(exc, NotFound):
+        return rest_error(ctx, not_found())
+    allowed = ",".join(sorted(exc.valid_methods or ()))
+    error = SalesforceError(
+        405, "METHOD_NOT_ALLOWED", f"HTTP Method '{method}' not allowed. Allowed are {allowed}"
+    )
+    response = rest_error(ctx, error)
+    response.headers["Allow"] = allowed
+    return response
 
 
 def _decompress(body: bytes, *, gzip_format: bool) -> bytes:

@@ -517,3 +517,43 @@ def test_apex_nested_too_deeply_is_a_compile_problem(rest):
     assert result["compileProblem"]
     assert result["line"] == 1
     assert result["column"] > 1
+
+
+# ---- subrequests fail alone ----------------------------------------------------------------------
+
+
+def test_a_crashing_subrequest_is_its_own_500_and_the_batch_goes_on(rest_for):
+    from werkzeug.wrappers import Response
+
+    from salesforcepy.fakeorg.api import DATA, Context, Routes, discover
+
+    family = Routes("crashing")
+
+    @family.route(DATA + "/crash")
+    def crash(ctx: Context) -> Response:
+        raise RuntimeError("a bug in a handler")
+
+    with FakeOrg(families=[*discover(), family]) as running:
+        rest = rest_for(running)
+        answer = rest.post(
+            "/composite/batch",
+            json={
+                "batchRequests": [
+                    {"method": "GET", "url": "v58.0/crash"},
+                    {"method": "GET", "url": "v58.0/limits"},
+                    {"method": "PUT", "url": "v58.0/limits"},
+                ]
+            },
+        )
+    assert answer.status_code == 200, answer.text
+    crashed, fine, refused = answer.json()["results"]
+    assert crashed["statusCode"] == 500
+    assert crashed["result"][0]["errorCode"] == "UNKNOWN_EXCEPTION"
+    assert fine["statusCode"] == 200
+    assert refused["statusCode"] == 405
+    assert refused["result"] == [
+        {
+            "message": "HTTP Method 'PUT' not allowed. Allowed are GET,HEAD",
+            "errorCode": "METHOD_NOT_ALLOWED",
+        }
+    ]
