@@ -557,3 +557,21 @@ def test_a_crashing_subrequest_is_its_own_500_and_the_batch_goes_on(rest_for):
             "errorCode": "METHOD_NOT_ALLOWED",
         }
     ]
+
+
+# ---- cursors -------------------------------------------------------------------------------------
+
+
+def test_expired_cursors_are_let_go_when_another_opens(org):
+    from salesforcepy.fakeorg.api import query as query_module
+
+    cursors = query_module.Cursors(org.state)
+    first = cursors.open([{"Id": "a"}], 1, 200)
+    second = cursors.open([{"Id": "b"}], 1, 200)
+    assert len(cursors) == 2
+    # Both last used longer ago than the cursor lifetime.
+    first.touched -= query_module.CURSOR_TTL + 2
+    second.touched -= query_module.CURSOR_TTL + 1
+    third = cursors.open([{"Id": "c"}], 1, 200)
+    assert len(cursors) == 1
+    assert cursors.get(third.id) is third
