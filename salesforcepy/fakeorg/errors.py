@@ -61,10 +61,6 @@ def required_missing(names: Sequence[str]) -> SalesforceError:
     )
 
 
-def malformed_id(value: str) -> SalesforceError:
-    return SalesforceError(400, "MALFORMED_ID", f"malformed id {value}")
-
-
 def invalid_field(field: str, object_name: str) -> SalesforceError:
     return SalesforceError(
         400, "INVALID_FIELD", f"No such column '{field}' on sobject of type {object_name}", [field]
