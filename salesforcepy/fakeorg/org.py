@@ -136,7 +136,8 @@ class OrgState:
         self.open_connections: Callable[[], int] = lambda: 0
         self._extensions: dict[str, Any] = {}
         self._closers: list[Callable[[], None]] = []
-        self._ext_lock = threading.Lock()
+        # Re-entrant: a factory may ask for another family's state.
+        self._ext_lock = threading.RLock()
         username = self._admin_username()
         self.admin = UserCredentials(
             username, self.admin_user_id, random_password(), random_security_token()

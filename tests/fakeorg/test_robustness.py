@@ -575,3 +575,23 @@ def test_expired_cursors_are_let_go_when_another_opens(org):
     third = cursors.open([{"Id": "c"}], 1, 200)
     assert len(cursors) == 1
     assert cursors.get(third.id) is third
+
+
+# ---- per-family state ----------------------------------------------------------------------------
+
+
+def test_an_extension_factory_may_use_another_extension(org):
+    made = {}
+
+    def outer(state):
+        return ("outer", state.extension("robustness.inner", lambda _state: "inner"))
+
+    def make() -> None:
+        made["value"] = org.state.extension("robustness.outer", outer)
+
+    worker = threading.Thread(target=make, daemon=True)
+    worker.start()
+    worker.join(TIMEOUT)
+    assert not worker.is_alive(), "extension() deadlocked"
+    assert made["value"] == ("outer", "inner")
+    assert org.state.extension("robustness.inner", lambda _state: "other") == "inner"
