@@ -595,3 +595,15 @@ def test_an_extension_factory_may_use_another_extension(org):
     assert not worker.is_alive(), "extension() deadlocked"
     assert made["value"] == ("outer", "inner")
     assert org.state.extension("robustness.inner", lambda _state: "other") == "inner"
+
+
+def test_expired_sessions_are_swept_as_new_ones_are_issued():
+    from salesforcepy.fakeorg.auth import SessionStore
+
+    sessions = SessionStore("00D5g0000000001EAA")
+    old = [sessions.issue("0055g0000000002AAA") for _ in range(600)]
+    for session in old:
+        session.expires_at = 0.0  # long past on the monotonic clock
+    fresh = [sessions.issue("0055g0000000002AAA") for _ in range(600)]
+    assert len(sessions) == 600  # the expired ones went when the table reached 1,024
+    assert all(sessions.lookup(session.token) is session for session in fresh)
