@@ -70,11 +70,17 @@ IDLE_TIMEOUT = 300.0
 
 
 class Stats:
-    """Requests and connections per endpoint; connections are counted when a socket is accepted."""
+    """Requests and connections per endpoint; connections are counted when a socket is accepted.
+
+    A connection counts once for each endpoint it carries a request to. What a connection has
+    been counted for is kept only while it is open, so the bookkeeping does not grow with the
+    number of connections an org has served.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._conn_ids = 0
+        self._open: dict[int, set[str]] = {}
         self.reset()
 
     def reset(self) -> None:
@@ -82,26 +88,35 @@ class Stats:
             self.total_connections = 0
             self.total_requests = 0
             self.requests: collections.Counter[str] = collections.Counter()
-            self.connection_sets: dict[str, set[int]] = collections.defaultdict(set)
+            self.connections: collections.Counter[str] = collections.Counter()
+            for seen in self._open.values():
+                seen.clear()
 
     def connection_opened(self) -> int:
         with self._lock:
             self._conn_ids += 1
             self.total_connections += 1
+            self._open[self._conn_ids] = set()
             return self._conn_ids
+
+    def connection_closed(self, conn_id: int) -> None:
+        with self._lock:
+            self._open.pop(conn_id, None)
 
     def request(self, endpoint: str, conn_id: int | None) -> None:
         with self._lock:
             self.total_requests += 1
             self.requests[endpoint] += 1
-            if conn_id is not None:
-                self.connection_sets[endpoint].add(conn_id)
+            seen = self._open.get(conn_id) if conn_id is not None else None
+            if seen is not None and endpoint not in seen:
+                seen.add(endpoint)
+                self.connections[endpoint] += 1
 
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
             return {
                 "requests": dict(self.requests),
-                "connections": {k: len(v) for k, v in self.connection_sets.items()},
+                "connections": dict(self.connections),
                 "total_requests": self.total_requests,
                 "total_connections": self.total_connections,
             }
@@ -453,6 +468,7 @@ class HttpServer(socketserver.TCPServer):
         finally:
             with contextlib.suppress(OSError):
                 conn.close()
+            self.stats.connection_closed(conn_id)
             with self._lock:
                 self._connections.discard(sock)
                 self._connections.discard(conn)

@@ -607,3 +607,25 @@ def test_expired_sessions_are_swept_as_new_ones_are_issued():
     fresh = [sessions.issue("0055g0000000002AAA") for _ in range(600)]
     assert len(sessions) == 600  # the expired ones went when the table reached 1,024
     assert all(sessions.lookup(session.token) is session for session in fresh)
+
+
+def test_connection_counts_need_no_memory_per_closed_connection():
+    running = FakeOrg().start()
+    try:
+        url = running.instance_url + "/services/data/"
+        for _ in range(5):
+            answer = requests.get(url, headers={"Connection": "close"}, timeout=TIMEOUT)
+            assert answer.status_code == 200
+        with requests.Session() as http:
+            for _ in range(3):
+                assert http.get(url, timeout=TIMEOUT).status_code == 200
+        for _ in range(1000):  # the server notices the closes in its own time
+            if not running.stats()["open_connections"]:
+                break
+            threading.Event().wait(0.01)
+        stats = running.state.stats_counter
+        assert stats.snapshot()["connections"] == {"versions.list_versions": 6}
+        assert stats.snapshot()["requests"] == {"versions.list_versions": 8}
+        assert stats._open == {}
+    finally:
+        running.stop()
