@@ -58,7 +58,9 @@ def test_stop_ends_a_connection_stuck_in_the_tls_handshake():
     silent = socket.create_connection(_address(running), timeout=TIMEOUT)
     try:
         # Wait until the server has accepted it (it then waits for a ClientHello forever).
-        while running.stats()["total_connections"] == 0:
+        for _ in range(1000):
+            if running.stats()["total_connections"]:
+                break
             threading.Event().wait(0.01)
         running.stop()
         assert set(_connection_threads()) <= before
