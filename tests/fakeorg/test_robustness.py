@@ -631,3 +631,22 @@ def test_connection_counts_need_no_memory_per_closed_connection():
         assert stats._open == {}
     finally:
         running.stop()
+
+
+def test_external_id_sent_as_raw_utf8_in_the_path_means_its_characters(rest_for):
+    from salesforcepy.fakeorg.schema import FieldDef
+
+    with FakeOrg() as running:
+        running.define_field("Account", FieldDef("Key__c", "string", length=80, external_id=True))
+        rest = rest_for(running)
+        body = b'{"Name": "Raw path"}'
+        payload = (
+            "PATCH /services/data/v58.0/sobjects/Account/Key__c/Zoë-Ångström HTTP/1.1\r\n"
+            f"Authorization: Bearer {rest.token}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+        ).encode() + body
+        status, _, answer = exchange(running, payload)
+        assert status == 201, answer
+        found = rest.get("/sobjects/Account/Key__c/Zo%C3%AB-%C3%85ngstr%C3%B6m")
+        assert found.status_code == 200, found.text
+        assert found.json()["Key__c"] == "Zoë-Ångström"

@@ -24,7 +24,7 @@ import contextlib
 import datetime as dt
 import email.utils
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote_to_bytes
 
 from werkzeug.wrappers import Response
 
@@ -317,7 +317,8 @@ def _external_id_value(ctx: Context) -> str:
     value = "/".join(parts[7:])
     if value.endswith("/"):  # a real trailing slash is only the optional one
         value = value[:-1]
-    return unquote(value)
+    # The target holds the request's bytes as latin-1 text: raw UTF-8 and %XX escapes alike.
+    return unquote_to_bytes(value.encode("latin-1")).decode("utf-8", errors="replace")
 
 
 @routes.route(SOBJECTS + "/<sobject>/<key>/<path:value>", methods=["GET", "PATCH", "DELETE"])
