@@ -199,8 +199,12 @@ class Fault:
         kinds = [bool(status or error_code), bool(reset), bool(truncate)]
         if sum(kinds) > 1:
             raise ValueError("choose one of status/error_code, reset and truncate")
-        if delay is not None and (not isinstance(delay, (int, float)) or delay < 0):
-            raise ValueError("delay must be a non-negative number of seconds")
+        if delay is not None and (
+            not isinstance(delay, (int, float)) or not 0 <= delay <= threading.TIMEOUT_MAX
+        ):
+            raise ValueError(
+                f"delay must be a number of seconds between 0 and {threading.TIMEOUT_MAX:.0f}"
+            )
         header_items = tuple((str(k), str(v)) for k, v in (headers or {}).items())
         for name, value in header_items:
             if any(c in name + value for c in "\r\n"):

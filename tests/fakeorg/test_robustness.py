@@ -650,3 +650,20 @@ def test_external_id_sent_as_raw_utf8_in_the_path_means_its_characters(rest_for)
         found = rest.get("/sobjects/Account/Key__c/Zo%C3%AB-%C3%85ngstr%C3%B6m")
         assert found.status_code == 200, found.text
         assert found.json()["Key__c"] == "Zoë-Ångström"
+
+
+@pytest.mark.parametrize("delay", [1e308, float("nan"), float("inf")])
+def test_a_delay_no_clock_can_wait_is_refused_when_injected(org, delay):
+    with pytest.raises(ValueError, match="delay"):
+        org.inject_fault(path="never-matches", delay=delay)
+
+
+def test_a_delay_no_clock_can_wait_is_a_400_over_http(org):
+    answer = requests.post(
+        org.instance_url + "/__fakeorg__/faults",
+        json={"path": "never-matches", "delay": 1e308},
+        timeout=TIMEOUT,
+    )
+    assert answer.status_code == 400, answer.text
+    assert answer.json()[0]["errorCode"] == "INVALID_FIELD"
+    org.clear_faults()
