@@ -667,3 +667,20 @@ def test_a_delay_no_clock_can_wait_is_a_400_over_http(org):
     assert answer.status_code == 400, answer.text
     assert answer.json()[0]["errorCode"] == "INVALID_FIELD"
     org.clear_faults()
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"status": 503, "headers": ["Retry-After", "1"]},
+        {"status": 503, "method": 5},
+        {"status": 503, "message": ["not", "text"]},
+        {"status": 503, "after_commit": "yes"},
+        {"reset": 1},
+    ],
+)
+def test_control_interface_refuses_mistyped_fault_keys(org, spec):
+    answer = requests.post(org.instance_url + "/__fakeorg__/faults", json=spec, timeout=TIMEOUT)
+    assert answer.status_code == 400, answer.text
+    assert answer.json()[0]["errorCode"] == "INVALID_FIELD"
+    assert org.state.faults.pending() == []
