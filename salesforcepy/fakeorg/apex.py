@@ -24,13 +24,14 @@ sent.
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Optional
 
 import attrs
+
+from .json_input import parse_json
 
 __all__ = [
     "AnonymousResult",
@@ -503,7 +504,12 @@ def execute_anonymous(source: str) -> AnonymousResult:
     try:
         tokens = tokenize(source)
         checker = _Checker(tokens)
-        checker.check()
+        try:
+            checker.check()
+        except RecursionError:
+            # The checker descends once per nested block; thousands of them are beyond it.
+            token = checker.current
+            raise CompileProblem("Blocks are nested too deeply", token.line, token.column) from None
     except CompileProblem as problem:
         return AnonymousResult(
             compiled=False,
@@ -623,7 +629,7 @@ class ApexRestRequest:
         """The body parsed as JSON (``None`` for an empty body); ValueError if it is not JSON."""
         if not self.body.strip():
             return None
-        return json.loads(self.body.decode("utf-8"))
+        return parse_json(self.body)
 
 
 @attrs.frozen
@@ -731,7 +737,7 @@ def echo(request: ApexRestRequest) -> dict[str, Any]:
     if request.body:
         text = request.body.decode("utf-8", errors="replace")
         try:
-            body = json.loads(text)
+            body = parse_json(text)
         except ValueError:
             body = text
     return {

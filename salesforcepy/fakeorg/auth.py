@@ -19,6 +19,7 @@ import attrs
 
 # How long an access token lives without use (Salesforce's default session timeout is two hours).
 DEFAULT_SESSION_SECONDS = 7200
+_FIRST_SWEEP = 1024
 
 
 def sign(client_secret: str, identity_url: str, issued_at: str) -> str:
@@ -68,6 +69,8 @@ class SessionStore:
         self._sessions: dict[str, Session] = {}
         self._refresh: dict[str, RefreshToken] = {}
         self._lock = threading.Lock()
+        # Expired tokens nobody presents again are swept when the table has doubled.
+        self._sweep_at = _FIRST_SWEEP
 
     def __repr__(self) -> str:
         return f"<SessionStore {len(self._sessions)} sessions>"
@@ -94,6 +97,11 @@ class SessionStore:
         )
         with self._lock:
             self._sessions[session.token] = session
+            if len(self._sessions) >= self._sweep_at:
+                now = time.monotonic()
+                for token in [t for t, s in self._sessions.items() if s.expires_at <= now]:
+                    del self._sessions[token]
+                self._sweep_at = max(_FIRST_SWEEP, 2 * len(self._sessions))
         return session
 
     def lookup(self, token: str) -> Session | None:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from urllib.parse import quote, urlencode
 
 from . import ids
-from .errors import SalesforceError
+from .errors import SalesforceError, not_found
 
 if TYPE_CHECKING:
     from .store import Store
@@ -68,10 +68,6 @@ def invalid_input(message: str) -> SalesforceError:
 
 def _bad_parameter(message: str) -> SalesforceError:
     return SalesforceError(400, "INVALID_PARAMETER_VALUE", message)
-
-
-def _not_found() -> SalesforceError:
-    return SalesforceError(404, "NOT_FOUND", "The requested resource does not exist")
 
 
 class Chatter:
@@ -170,7 +166,7 @@ class Chatter:
             raise SalesforceError(400, "INVALID_ID_FIELD", f"Invalid identifier: {value}")
         row = self.store.read_row(obj.name, record_id)
         if row is None or row.get("IsDeleted"):
-            raise _not_found()
+            raise not_found()
         return record_id
 
     def post(
@@ -246,7 +242,7 @@ class Chatter:
             else None
         )
         if row is None or row.get("IsDeleted"):
-            raise _not_found()
+            raise not_found()
         return row
 
     def element(self, element_id: str) -> dict[str, Any]:
@@ -313,14 +309,14 @@ class Chatter:
     ) -> dict[str, Any]:
         """A Feed Element Page of ``/chatter/feeds/{feed}/{subject}/feed-elements``."""
         if feed not in FEEDS:
-            raise _not_found()
+            raise not_found()
         size = _page_size(page_size)
         order = sort or "LastModifiedDateDesc"
         if order not in SORTS:
             raise _bad_parameter(f"sort must be one of {', '.join(SORTS)}")
         if feed in ("news", "to"):
             if subject != "me" and ids.normalize_id(subject) != user_id:
-                raise _not_found()
+                raise not_found()
             target = user_id
         elif subject == "me":
             target = user_id
@@ -332,7 +328,7 @@ class Chatter:
             if feed == "user-profile" and (
                 target[:3] != "005" or self.store.read_row("User", target) is None
             ):
-                raise _not_found()
+                raise not_found()
             if feed == "record":
                 self.subject(target, user_id)
         items = [row for row in self._item_rows() if self._in_feed(feed, row, target)]

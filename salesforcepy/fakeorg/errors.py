@@ -55,8 +55,10 @@ def not_found(message: str = "The requested resource does not exist") -> Salesfo
     return SalesforceError(404, "NOT_FOUND", message)
 
 
-def malformed_id(value: str) -> SalesforceError:
-    return SalesforceError(400, "MALFORMED_ID", f"malformed id {value}")
+def required_missing(names: Sequence[str]) -> SalesforceError:
+    return SalesforceError(
+        400, "REQUIRED_FIELD_MISSING", f"Required fields are missing: [{', '.join(names)}]", names
+    )
 
 
 def invalid_field(field: str, object_name: str) -> SalesforceError:

@@ -194,13 +194,28 @@ class Fault:
         ``reset`` and ``truncate`` exclude each other. ``headers`` go on the error response, or on
         the real response when there is no error.
         """
+        _check_types(
+            path=(path, str),
+            method=(method, (str, type(None))),
+            status=(status, (int, type(None))),
+            error_code=(error_code, (str, type(None))),
+            reset=(reset, bool),
+            after_commit=(after_commit, bool),
+            headers=(headers, (Mapping, type(None))),
+            message=(message, (str, type(None))),
+            truncate=(truncate, (bool, int, float)),
+        )
         if times is not None and (not isinstance(times, int) or times < 1):
             raise ValueError("times must be a positive integer or None (forever)")
         kinds = [bool(status or error_code), bool(reset), bool(truncate)]
         if sum(kinds) > 1:
             raise ValueError("choose one of status/error_code, reset and truncate")
-        if delay is not None and (not isinstance(delay, (int, float)) or delay < 0):
-            raise ValueError("delay must be a non-negative number of seconds")
+        if delay is not None and (
+            not isinstance(delay, (int, float)) or not 0 <= delay <= threading.TIMEOUT_MAX
+        ):
+            raise ValueError(
+                f"delay must be a number of seconds between 0 and {threading.TIMEOUT_MAX:.0f}"
+            )
         header_items = tuple((str(k), str(v)) for k, v in (headers or {}).items())
         for name, value in header_items:
             if any(c in name + value for c in "\r\n"):
@@ -276,6 +291,16 @@ class Fault:
         for effect in self.effects:
             info.update(effect.describe())
         return info
+
+
+def _check_types(**values: tuple[Any, type | tuple[type, ...]]) -> None:
+    """TypeError naming the first keyword whose value is not of its type (the HTTP control
+    interface passes JSON values straight through)."""
+    for name, (value, kinds) in values.items():
+        wanted = kinds if isinstance(kinds, tuple) else (kinds,)
+        # bool is an int, but True is not a status code.
+        if not isinstance(value, wanted) or (isinstance(value, bool) and bool not in wanted):
+            raise TypeError(f"{name} must be {' or '.join(k.__name__ for k in wanted)}")
 
 
 class FaultSet:

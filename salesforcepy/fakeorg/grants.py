@@ -17,7 +17,6 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-import json
 import os
 import secrets
 import shutil
@@ -27,6 +26,8 @@ import time
 from typing import TYPE_CHECKING, Any
 
 import attrs
+
+from .json_input import parse_json
 
 if TYPE_CHECKING:
     from .org import OrgState
@@ -133,9 +134,9 @@ class JwtKeys:
         if len(parts) != 3:
             raise InvalidAssertion("not a JWS compact serialization")
         try:
-            header = json.loads(_b64url_decode(parts[0]))
-            claims = json.loads(_b64url_decode(parts[1]))
-        except (ValueError, UnicodeDecodeError):
+            header = parse_json(_b64url_decode(parts[0]))
+            claims = parse_json(_b64url_decode(parts[1]))
+        except ValueError:
             raise InvalidAssertion("header or claims are not JSON") from None
         if not isinstance(header, dict) or not isinstance(claims, dict):
             raise InvalidAssertion("header or claims are not JSON objects")

@@ -23,7 +23,7 @@ from .auth import (
     random_password,
     random_security_token,
 )
-from .errors import SalesforceError
+from .errors import SalesforceError, not_found
 from .faults import Fault, FaultSet
 
 if TYPE_CHECKING:
@@ -136,7 +136,8 @@ class OrgState:
         self.open_connections: Callable[[], int] = lambda: 0
         self._extensions: dict[str, Any] = {}
         self._closers: list[Callable[[], None]] = []
-        self._ext_lock = threading.Lock()
+        # Re-entrant: a factory may ask for another family's state.
+        self._ext_lock = threading.RLock()
         username = self._admin_username()
         self.admin = UserCredentials(
             username, self.admin_user_id, random_password(), random_security_token()
@@ -168,7 +169,7 @@ class OrgState:
                 "UNSUPPORTED_API_VERSION",
                 f"API version {version} has been retired and is no longer supported",
             )
-        raise SalesforceError(404, "NOT_FOUND", "The requested resource does not exist")
+        raise not_found()
 
     def count_api_call(self) -> int:
         """Count one API request; 403 ``REQUEST_LIMIT_EXCEEDED`` past the limit when enforced."""

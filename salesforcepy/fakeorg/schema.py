@@ -319,10 +319,6 @@ class FieldDef:
             return "TEXT COLLATE NOCASE"
         return self.sql_type
 
-    @property
-    def is_relationship(self) -> bool:
-        return self.type == "reference" and bool(self.relationship_name)
-
     def to_storage(self, value: Any, *, source: str = "json", object_name: str = "") -> Any:
         """Convert an incoming value (JSON-typed, or CSV text with ``source="text"``) to storage.
 

@@ -21,6 +21,7 @@ import email.utils
 import gzip
 import io
 import logging
+import re
 import socket
 import socketserver
 import ssl
@@ -48,9 +49,10 @@ from .api import (
     VersionConverter,
     authenticator,
     discover,
+    json_response,
     rest_error,
 )
-from .errors import SalesforceError
+from .errors import SalesforceError, not_found
 from .faults import DropConnection
 
 if TYPE_CHECKING:
@@ -68,11 +70,17 @@ IDLE_TIMEOUT = 300.0
 
 
 class Stats:
-    """Requests and connections per endpoint; connections are counted when a socket is accepted."""
+    """Requests and connections per endpoint; connections are counted when a socket is accepted.
+
+    A connection counts once for each endpoint it carries a request to. What a connection has
+    been counted for is kept only while it is open, so the bookkeeping does not grow with the
+    number of connections an org has served.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._conn_ids = 0
+        self._open: dict[int, set[str]] = {}
         self.reset()
 
     def reset(self) -> None:
@@ -80,32 +88,47 @@ class Stats:
             self.total_connections = 0
             self.total_requests = 0
             self.requests: collections.Counter[str] = collections.Counter()
-            self.connection_sets: dict[str, set[int]] = collections.defaultdict(set)
+            self.connections: collections.Counter[str] = collections.Counter()
+            for seen in self._open.values():
+                seen.clear()
 
     def connection_opened(self) -> int:
         with self._lock:
             self._conn_ids += 1
             self.total_connections += 1
+            self._open[self._conn_ids] = set()
             return self._conn_ids
+
+    def connection_closed(self, conn_id: int) -> None:
+        with self._lock:
+            self._open.pop(conn_id, None)
 
     def request(self, endpoint: str, conn_id: int | None) -> None:
         with self._lock:
             self.total_requests += 1
             self.requests[endpoint] += 1
-            if conn_id is not None:
-                self.connection_sets[endpoint].add(conn_id)
+            seen = self._open.get(conn_id) if conn_id is not None else None
+            if seen is not None and endpoint not in seen:
+                seen.add(endpoint)
+                self.connections[endpoint] += 1
 
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
             return {
                 "requests": dict(self.requests),
-                "connections": {k: len(v) for k, v in self.connection_sets.items()},
+                "connections": dict(self.connections),
                 "total_requests": self.total_requests,
                 "total_connections": self.total_connections,
             }
 
 
 # ---- dispatcher ----------------------------------------------------------------------------------
+
+_UNEXPECTED = SalesforceError(
+    500,
+    "UNKNOWN_EXCEPTION",
+    "An unexpected error occurred. Please include this ErrorId if you contact support: 0",
+)
 
 
 class Application:
@@ -155,23 +178,13 @@ class Application:
         path = request.path
         try:
             spec, args = self.match(path, method)
-        except NotFound:
-            org.stats_counter.request("unknown", environ.get("fakeorg.connection"))
+        except (NotFound, MethodNotAllowed) as exc:
+            endpoint = "unknown" if isinstance(exc, NotFound) else "method_not_allowed"
+            org.stats_counter.request(endpoint, environ.get("fakeorg.connection"))
             ctx = Context(org, request, None, {}, None)
-            error = SalesforceError(404, "NOT_FOUND", "The requested resource does not exist")
-            return self._finish(ctx, rest_error(ctx, error), path.startswith("/services/data/v"))
-        except MethodNotAllowed as exc:
-            org.stats_counter.request("method_not_allowed", environ.get("fakeorg.connection"))
-            allowed = ",".join(sorted(exc.valid_methods or ()))
-            ctx = Context(org, request, None, {}, None)
-            error = SalesforceError(
-                405,
-                "METHOD_NOT_ALLOWED",
-                f"HTTP Method '{method}' not allowed. Allowed are {allowed}",
+            return self._finish(
+                ctx, _no_route(ctx, method, exc), path.startswith("/services/data/v")
             )
-            response = rest_error(ctx, error)
-            response.headers["Allow"] = allowed
-            return self._finish(ctx, response, path.startswith("/services/data/v"))
 
         org.stats_counter.request(spec.endpoint, environ.get("fakeorg.connection"))
         version = args.pop("version", None)
@@ -187,13 +200,21 @@ class Application:
             response = fault.after(response, org.faults.stopping)
         return self._finish(ctx, response, spec.api_usage)
 
-    def _run(self, ctx: Context, spec: RouteSpec) -> Response:
+    def _run(self, ctx: Context, spec: RouteSpec, caller: Context | None = None) -> Response:
+        """Check the version and the session, run the handler and render its errors.
+
+        ``caller``: the request this is a subrequest of; its session is used as it is (no
+        authentication, no API usage).
+        """
         try:
             if ctx.version is not None:
                 self.org.check_version(ctx.version)
-            ctx.session = authenticator(spec.auth)(ctx)
-            if spec.api_usage and ctx.session is not None:
-                self.org.count_api_call()
+            if caller is not None:
+                ctx.session = caller.session
+            else:
+                ctx.session = authenticator(spec.auth)(ctx)
+                if spec.api_usage and ctx.session is not None:
+                    self.org.count_api_call()
             return spec.handler(ctx)
         except SalesforceError as error:
             return spec.errors(ctx, error)
@@ -203,13 +224,7 @@ class Application:
             raise
         except Exception:
             logger.exception("unhandled error in %s", spec.endpoint)
-            unexpected = SalesforceError(
-                500,
-                "UNKNOWN_EXCEPTION",
-                "An unexpected error occurred. Please include this ErrorId if you contact "
-                "support: 0",
-            )
-            return spec.errors(ctx, unexpected)
+            return spec.errors(ctx, _UNEXPECTED)
 
     def _finish(self, ctx: Context, response: Response, api_usage: bool) -> Response:
         if api_usage:
@@ -233,30 +248,49 @@ class Application:
             headers=list((headers or {}).items()),
             base_url=self.org.instance_url or "http://fakeorg",
         )
-        environ = builder.get_environ()
-        request = Request(environ)
+        request = Request(builder.get_environ())
         try:
             spec, args = self.match(request.path, request.method)
-        except NotFound:
-            return rest_error(
-                ctx, SalesforceError(404, "NOT_FOUND", "The requested resource does not exist")
-            )
-        except MethodNotAllowed:
-            return rest_error(
-                ctx,
-                SalesforceError(405, "METHOD_NOT_ALLOWED", f"HTTP Method '{method}' not allowed"),
-            )
+        except (NotFound, MethodNotAllowed) as exc:
+            return _no_route(ctx, request.method, exc)
         version = args.pop("version", None)
-        inner = Context(self.org, request, spec, args, version)
+        return self._run(Context(self.org, request, spec, args, version), spec, caller=ctx)
+
+
+def _no_route(ctx: Context, method: str, exc: NotFound | MethodNotAllowed) -> Response:
+    """404 for a path no route has; 405 (with ``Allow``) for a method the path does not take."""
+    if isinstance(exc, NotFound):
+        return rest_error(ctx, not_found())
+    allowed = ",".join(sorted(exc.valid_methods or ()))
+    error = SalesforceError(
+        405, "METHOD_NOT_ALLOWED", f"HTTP Method '{method}' not allowed. Allowed are {allowed}"
+    )
+    response = rest_error(ctx, error)
+    response.headers["Allow"] = allowed
+    return response
+
+
+def _decompress(body: bytes, *, gzip_format: bool) -> bytes:
+    """Inflate a gzip (possibly several members) or zlib request body, at most ``MAX_BODY``
+    bytes of it: a small body must not expand into gigabytes in memory."""
+    wbits = 16 + zlib.MAX_WBITS if gzip_format else zlib.MAX_WBITS
+    parts: list[bytes] = []
+    room = MAX_BODY
+    data = body
+    while data:
+        inflater = zlib.decompressobj(wbits)
         try:
-            if version is not None:
-                self.org.check_version(version)
-            inner.session = ctx.session
-            return spec.handler(inner)
-        except SalesforceError as error:
-            return spec.errors(inner, error)
-        except HttpError as error:
-            return error.to_response(inner)
+            part = inflater.decompress(data, room + 1)
+        except zlib.error:
+            raise BadRequest(400, "Bad compressed body") from None
+        if len(part) > room or inflater.unconsumed_tail:
+            raise BadRequest(413, "Request Entity Too Large")
+        if not inflater.eof:
+            raise BadRequest(400, "Bad compressed body")
+        parts.append(part)
+        room -= len(part)
+        data = inflater.unused_data if gzip_format else b""
+    return b"".join(parts)
 
 
 def _maybe_gzip(response: Response, environ: Mapping[str, Any]) -> None:
@@ -302,9 +336,19 @@ DROPPED = "dropped"  # a fault reset it or sent a partial response
 
 
 class BadRequest(Exception):
+    """A request the server cannot read; answered with an error array, then the connection ends."""
+
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
+
+    def as_error(self) -> SalesforceError:
+        code = "EXCEEDED_MAX_SIZE_REQUEST" if self.status == 413 else "MALFORMED_REQUEST"
+        return SalesforceError(self.status, code, str(self))
+
+
+_DIGITS = re.compile(r"[0-9]+")
+_HEX_DIGITS = re.compile(rb"[0-9A-Fa-f]+")
 
 
 class HttpServer(socketserver.TCPServer):
@@ -383,7 +427,9 @@ class HttpServer(socketserver.TCPServer):
             threads = list(self._threads)
         for conn in connections:
             with contextlib.suppress(OSError):
-                conn.shutdown(socket.SHUT_RDWR)
+                # The plain socket's shutdown, also for TLS ones: it wakes the connection's
+                # thread from a blocking read (SSLSocket.shutdown would first drop its SSL state).
+                socket.socket.shutdown(conn, socket.SHUT_RDWR)
         deadline = time.monotonic() + timeout
         for thread in threads:
             thread.join(max(0.0, deadline - time.monotonic()))
@@ -397,7 +443,17 @@ class HttpServer(socketserver.TCPServer):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             sock.settimeout(IDLE_TIMEOUT)
             if self.ssl_context is not None:
-                conn = self.ssl_context.wrap_socket(sock, server_side=True)
+                # Wrapping takes the file descriptor away from ``sock``: track the TLS socket
+                # instead (before the handshake, which may block), so stop() can wake it.
+                conn = self.ssl_context.wrap_socket(
+                    sock, server_side=True, do_handshake_on_connect=False
+                )
+                with self._lock:
+                    self._connections.discard(sock)
+                    self._connections.add(conn)
+                    if self._closing:
+                        return
+                conn.do_handshake()
             rfile = conn.makefile("rb", buffering=65536)
             try:
                 outcome = KEEP
@@ -412,8 +468,10 @@ class HttpServer(socketserver.TCPServer):
         finally:
             with contextlib.suppress(OSError):
                 conn.close()
+            self.stats.connection_closed(conn_id)
             with self._lock:
                 self._connections.discard(sock)
+                self._connections.discard(conn)
                 self._threads.discard(threading.current_thread())
 
     def _lingering_close(self, conn: socket.socket, rfile: Any) -> None:
@@ -443,7 +501,7 @@ class HttpServer(socketserver.TCPServer):
                 conn, rfile, line, client_address, conn_id
             )
         except BadRequest as exc:
-            self._send_simple(conn, exc.status, str(exc))
+            self._send_error(conn, exc.as_error())
             return CLOSE
         try:
             response = self.app.handle(environ)
@@ -452,7 +510,7 @@ class HttpServer(socketserver.TCPServer):
             return DROPPED
         except Exception:
             logger.exception("unhandled error while answering a request")
-            response = Response(b"", status=500)
+            response = json_response(_UNEXPECTED.as_json(), status=500)
             keep_alive = False
         if self.app.org.compress_responses:
             _maybe_gzip(response, environ)
@@ -502,6 +560,10 @@ class HttpServer(socketserver.TCPServer):
         if target.startswith(("http://", "https://")):
             target = "/" + target.split("/", 3)[3] if target.count("/") >= 3 else "/"
         path, _, query = target.partition("?")
+        if not query.isascii():
+            # Bytes sent unescaped: escape them, so the query reads as if the client had
+            # (werkzeug decodes an escaped invalid UTF-8 sequence leniently, a raw one not at all).
+            query = "".join(c if c < "\x80" else f"%{ord(c):02X}" for c in query)
         environ["REQUEST_METHOD"] = method
         environ["PATH_INFO"] = unquote_to_bytes(path).decode("latin-1")
         environ["QUERY_STRING"] = query
@@ -531,12 +593,9 @@ class HttpServer(socketserver.TCPServer):
             del environ["HTTP_TRANSFER_ENCODING"]
         else:
             length_text = environ.get("CONTENT_LENGTH") or "0"
-            try:
-                length = int(length_text)
-            except ValueError:
-                raise BadRequest(400, "Bad Content-Length") from None
-            if length < 0:
+            if not _DIGITS.fullmatch(length_text):
                 raise BadRequest(400, "Bad Content-Length")
+            length = int(length_text)
             if length > MAX_BODY:
                 raise BadRequest(413, "Request Entity Too Large")
             body = rfile.read(length) if length else b""
@@ -544,10 +603,7 @@ class HttpServer(socketserver.TCPServer):
                 raise BadRequest(400, "Incomplete body")
         encoding = environ.get("HTTP_CONTENT_ENCODING", "").lower().strip()
         if body and encoding in ("gzip", "x-gzip", "deflate"):
-            try:
-                body = gzip.decompress(body) if "gzip" in encoding else zlib.decompress(body)
-            except (OSError, zlib.error, EOFError):
-                raise BadRequest(400, "Bad compressed body") from None
+            body = _decompress(body, gzip_format="gzip" in encoding)
             del environ["HTTP_CONTENT_ENCODING"]
         return body
 
@@ -555,11 +611,10 @@ class HttpServer(socketserver.TCPServer):
         parts: list[bytes] = []
         total = 0
         while True:
-            size_line = rfile.readline(MAX_LINE + 1)
-            try:
-                size = int(size_line.split(b";", 1)[0].strip(), 16)
-            except ValueError:
-                raise BadRequest(400, "Bad chunk size") from None
+            size_text = rfile.readline(MAX_LINE + 1).split(b";", 1)[0].strip()
+            if not _HEX_DIGITS.fullmatch(size_text):
+                raise BadRequest(400, "Bad chunk size")
+            size = int(size_text, 16)
             if size == 0:
                 while rfile.readline(MAX_LINE + 1) not in (b"\r\n", b"\n", b""):
                     pass  # trailers
@@ -601,10 +656,8 @@ class HttpServer(socketserver.TCPServer):
             conn.sendall(head)
             conn.sendall(body)
 
-    def _send_simple(self, conn: socket.socket, status: int, message: str) -> None:
-        response = Response(
-            message.encode("utf-8"), status=status, content_type="text/plain; charset=utf-8"
-        )
+    def _send_error(self, conn: socket.socket, error: SalesforceError) -> None:
+        response = json_response(error.as_json(), status=error.status)
         with contextlib.suppress(OSError):
             self._write_response(conn, response, keep_alive=False, is_head=False)
 

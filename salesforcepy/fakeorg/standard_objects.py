@@ -20,7 +20,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .errors import SalesforceError
+from .errors import SalesforceError, required_missing
 from .schema import FieldDef, ObjectDef, PicklistValue, Schema, parse_date
 
 if TYPE_CHECKING:
@@ -1774,15 +1774,6 @@ def build_schema() -> Schema:
 # ---------------------------------------------------------------------------------------------
 
 
-def _required_missing(*names: str) -> SalesforceError:
-    return SalesforceError(
-        400,
-        "REQUIRED_FIELD_MISSING",
-        f"Required fields are missing: [{', '.join(names)}]",
-        list(names),
-    )
-
-
 def _integrity(message: str, *fields: str) -> SalesforceError:
     return SalesforceError(
         400, "FIELD_INTEGRITY_EXCEPTION", f"field integrity exception: {message}", list(fields)
@@ -1898,7 +1889,7 @@ def _event_before(store: Store, row: Row, old: Row | None, changed: set[str]) ->
     if start_text is None and row.get("IsAllDayEvent") and row.get("ActivityDate"):
         start_text = row["ActivityDate"] + "T00:00:00.000+0000"
     if start_text is None:
-        raise _required_missing("ActivityDateTime")
+        raise required_missing(["ActivityDateTime"])
     start = parse_datetime(start_text)
     duration, end_text = row.get("DurationInMinutes"), row.get("EndDateTime")
     if end_text is not None and ("EndDateTime" in changed or duration is None):
@@ -1914,7 +1905,7 @@ def _event_before(store: Store, row: Row, old: Row | None, changed: set[str]) ->
     elif duration is not None:
         end = start + dt.timedelta(minutes=int(duration))
     else:
-        raise _required_missing("DurationInMinutes")
+        raise required_missing(["DurationInMinutes"])
     row["StartDateTime"] = row["ActivityDateTime"] = format_datetime(start)
     row["EndDateTime"] = format_datetime(end)
     row["DurationInMinutes"] = duration
@@ -1939,7 +1930,7 @@ def _developer_name(name: str) -> str:
 def _document_before(store: Store, row: Row, old: Row | None, changed: set[str]) -> None:
     if old is None:
         if row.get("Body") is None and row.get("Url") is None:
-            raise _required_missing("Body")
+            raise required_missing(["Body"])
         if row.get("DeveloperName") is None:
             row["DeveloperName"] = _developer_name(str(row["Name"]))
         if row.get("Type") is None and "." in str(row["Name"]):
@@ -1978,9 +1969,9 @@ def _content_version_before(store: Store, row: Row, old: Row | None, changed: se
         return
     if row.get("ContentUrl") is None:
         if row.get("PathOnClient") is None:
-            raise _required_missing("PathOnClient")
+            raise required_missing(["PathOnClient"])
         if row.get("VersionData") is None:
-            raise _required_missing("VersionData")
+            raise required_missing(["VersionData"])
     path = str(row.get("PathOnClient") or "")
     filename = path.replace("\\", "/").rsplit("/", 1)[-1]
     stem, _, extension = filename.rpartition(".") if "." in filename else (filename, "", "")
@@ -2106,7 +2097,7 @@ def _campaign_member_before(store: Store, row: Row, old: Row | None, changed: se
     if old is None:
         person_id = row.get("ContactId") or row.get("LeadId")
         if person_id is None:
-            raise _required_missing("ContactId", "LeadId")
+            raise required_missing(["ContactId", "LeadId"])
         kind = "Contact" if row.get("ContactId") else "Lead"
         person = store.read_row(kind, person_id)
         if person is not None:
@@ -2132,7 +2123,7 @@ def _feed_item_before(store: Store, row: Row, old: Row | None, changed: set[str]
             elif row.get("LinkUrl"):
                 row["Type"] = "LinkPost"
         if row.get("Type") == "TextPost" and not row.get("Body"):
-            raise _required_missing("Body")
+            raise required_missing(["Body"])
         row["InsertedById"] = row["CreatedById"]
         row["CommentCount"] = 0
         row["LikeCount"] = 0

@@ -43,7 +43,13 @@ from contextlib import contextmanager
 from typing import Any
 
 from . import ids
-from .errors import MultipleMatches, SalesforceError, invalid_field, not_found
+from .errors import (
+    MultipleMatches,
+    SalesforceError,
+    invalid_field,
+    not_found,
+    required_missing,
+)
 from .schema import (
     API_NAME_RE,
     COMPOUND_TYPES,
@@ -1069,7 +1075,7 @@ class Store:
         row.update(values)
         missing = [f.name for f in table.required if row.get(f.name) is None]
         if missing:
-            raise _required_missing(missing)
+            raise required_missing(missing)
         now = self._stamp()
         user = user_id or self.admin_user_id
         new_id = record_id or self._ids.new(table.obj.key_prefix)
@@ -1118,7 +1124,7 @@ class Store:
         )
         cleared = [f.name for f in table.required if f.name in values and values[f.name] is None]
         if cleared:
-            raise _required_missing(cleared)
+            raise required_missing(cleared)
         row = dict(old)
         row.update(values)
         if "SystemModstamp" not in values:
@@ -1242,12 +1248,6 @@ class Store:
 
 
 _SYSTEM_FIELD_NAMES_WITH_OWNER = frozenset({"Id", "IsDeleted", "OwnerId", *_AUDIT_FIELDS})
-
-
-def _required_missing(names: Sequence[str]) -> SalesforceError:
-    return SalesforceError(
-        400, "REQUIRED_FIELD_MISSING", f"Required fields are missing: [{', '.join(names)}]", names
-    )
 
 
 def _not_supported(object_name: str, operation: str) -> SalesforceError:

@@ -74,6 +74,7 @@ from werkzeug.routing import BaseConverter, Rule
 from werkzeug.wrappers import Request, Response
 
 from ..errors import SalesforceError
+from ..json_input import parse_json
 
 if TYPE_CHECKING:
     from ..auth import Session
@@ -497,8 +498,8 @@ class Context:
         if self._json is _UNSET:
             raw = self.request.get_data(cache=True)
             try:
-                value = json.loads(raw.decode("utf-8")) if raw.strip() else _UNSET
-            except (UnicodeDecodeError, ValueError) as exc:
+                value = parse_json(raw) if raw.strip() else _UNSET
+            except ValueError as exc:
                 raise SalesforceError(
                     400, "JSON_PARSER_ERROR", f"The request body is not valid JSON: {exc}"
                 ) from None

@@ -16,7 +16,6 @@ org's bulk worker as soon as they are added.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any, Optional
 
@@ -27,6 +26,7 @@ from ..bulk.classic import NS, ClassicBatch, ClassicJob
 from ..bulk.engine import BulkJobs, settings_of
 from ..bulk.rows import INGEST_OPERATIONS, may_hard_delete
 from ..errors import SalesforceError
+from ..json_input import parse_json
 from . import Context, Routes, bytes_response, json_response, register_authenticator
 
 ASYNC = "/services/async/<version:version>"
@@ -129,8 +129,8 @@ def _job_fields(ctx: Context) -> dict[str, str]:
     data = ctx.request.get_data(cache=True)
     if ctx.request.mimetype == "application/json":
         try:
-            body = json.loads(data.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
+            body = parse_json(data)
+        except ValueError as exc:
             raise AsyncError("InvalidJob", f"Unable to parse the JSON job: {exc}") from None
         if not isinstance(body, dict):
             raise AsyncError("InvalidJob", "The job must be a JSON object")

@@ -36,7 +36,8 @@ from ..bulk.engine import BulkJobs, settings_of
 from ..bulk.jobs import TERMINAL, IngestJob, QueryJob
 from ..bulk.querying import check_query
 from ..bulk.rows import INGEST_OPERATIONS, may_hard_delete
-from ..errors import SalesforceError
+from ..errors import SalesforceError, not_found
+from ..json_input import parse_json
 from . import DATA, Context, Routes, multipart_parts
 
 routes = Routes("bulk2")
@@ -73,10 +74,6 @@ def _invalid_job(message: str) -> SalesforceError:
 
 def _wrong_state(message: str) -> SalesforceError:
     return SalesforceError(409, "INVALIDJOBSTATE", message)
-
-
-def _not_found() -> SalesforceError:
-    return SalesforceError(404, "NOT_FOUND", "The requested resource does not exist")
 
 
 # ---- shared helpers ------------------------------------------------------------------------------
@@ -146,8 +143,8 @@ def _encode_list_locator(state: Mapping[str, Any]) -> str:
 def _decode_list_locator(locator: str) -> dict[str, Any]:
     try:
         raw = base64.urlsafe_b64decode(locator + "=" * (-len(locator) % 4))
-        state = json.loads(raw.decode("utf-8"))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
+        state = parse_json(raw)
+    except (binascii.Error, ValueError):
         state = None
     if not isinstance(state, dict) or not isinstance(state.get("after"), str):
         raise SalesforceError(400, "INVALID_QUERY_LOCATOR", f"Invalid query locator: {locator}")
@@ -201,7 +198,7 @@ def _list(ctx: Context, accept: Lister, path: str) -> Response:
 def _ingest_job(ctx: Context) -> IngestJob:
     job = _jobs(ctx).get(ctx.args["job_id"], IngestJob)
     if job is None:
-        raise _not_found()
+        raise not_found()
     return job
 
 
@@ -266,8 +263,8 @@ def _create_multipart(ctx: Context) -> Response:
     if "job" not in parts or "content" not in parts:
         raise _invalid_job("A multipart job request needs a 'job' part and a 'content' part")
     try:
-        body = json.loads(parts["job"].data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+        body = parse_json(parts["job"].data)
+    except ValueError as exc:
         raise SalesforceError(
             400, "JSON_PARSER_ERROR", f"The job part is not valid JSON: {exc}"
         ) from None
@@ -444,7 +441,7 @@ def unprocessed_records_camel(ctx: Context) -> Response:
 def _query_job(ctx: Context) -> QueryJob:
     job = _jobs(ctx).get(ctx.args["job_id"], QueryJob)
     if job is None:
-        raise _not_found()
+        raise not_found()
     return job
 
 
@@ -573,7 +570,7 @@ def query_results(ctx: Context) -> Response:
 def query_result_pages(ctx: Context) -> Response:
     """GET /services/data/vXX.X/jobs/query/{jobId}/resultPages (v58.0+)"""
     if not ctx.version_at_least(RESULT_PAGES_SINCE):
-        raise _not_found()
+        raise not_found()
     jobs = _jobs(ctx)
     job = _query_job(ctx)
     given = _max_records(ctx)

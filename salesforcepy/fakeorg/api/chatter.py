@@ -19,7 +19,7 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from ..chatter import Chatter, invalid_input
-from ..errors import SalesforceError
+from ..errors import SalesforceError, not_found
 from . import DATA, Context, Routes
 
 routes = Routes("chatter")
@@ -99,7 +99,7 @@ def comment(ctx: Context) -> Response:
     comment_id = ids.normalize_id(ctx.args["comment_id"])
     row = ctx.store.read_row("FeedComment", comment_id) if comment_id else None
     if row is None or row.get("IsDeleted"):
-        raise SalesforceError(404, "NOT_FOUND", "The requested resource does not exist")
+        raise not_found()
     return ctx.json(_chatter(ctx).comment_json(row["Id"]))
 
 

@@ -61,10 +61,21 @@ class Cursors:
     def open(self, records: list[dict[str, Any]], total_size: int, batch_size: int) -> Cursor:
         cursor = Cursor(self._ids.new("01g"), records, total_size, batch_size)
         with self._lock:
+            # Least recently used first: let go of the expired ones (and their records) now
+            # rather than when someone asks for them.
+            while self._cursors:
+                oldest = next(iter(self._cursors.values()))
+                if cursor.touched - oldest.touched <= CURSOR_TTL:
+                    break
+                self._cursors.popitem(last=False)
             self._cursors[cursor.id] = cursor
             while len(self._cursors) > MAX_CURSORS:
                 self._cursors.popitem(last=False)
         return cursor
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._cursors)
 
     def get(self, cursor_id: str) -> Cursor | None:
         now = time.monotonic()

@@ -23,15 +23,15 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import email.utils
-import json
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote_to_bytes
 
 from werkzeug.wrappers import Response
 
 from .. import describe as describe_payloads
 from ..errors import MultipleMatches, SalesforceError, not_found
 from ..ids import normalize_id
+from ..json_input import parse_json
 from ..schema import ObjectDef, format_datetime, parse_datetime, record_url
 from . import DATA, Context, Routes, multipart_parts
 
@@ -114,8 +114,8 @@ def record_fields(ctx: Context, obj: ObjectDef) -> dict[str, Any]:
     if json_part is None:
         raise SalesforceError(400, "JSON_PARSER_ERROR", "The multipart request has no JSON part")
     try:
-        fields = json.loads(json_part.data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+        fields = parse_json(json_part.data)
+    except ValueError as exc:
         raise SalesforceError(
             400, "JSON_PARSER_ERROR", f"The JSON part is not valid JSON: {exc}"
         ) from None
@@ -317,7 +317,8 @@ def _external_id_value(ctx: Context) -> str:
     value = "/".join(parts[7:])
     if value.endswith("/"):  # a real trailing slash is only the optional one
         value = value[:-1]
-    return unquote(value)
+    # The target holds the request's bytes as latin-1 text: raw UTF-8 and %XX escapes alike.
+    return unquote_to_bytes(value.encode("latin-1")).decode("utf-8", errors="replace")
 
 
 @routes.route(SOBJECTS + "/<sobject>/<key>/<path:value>", methods=["GET", "PATCH", "DELETE"])

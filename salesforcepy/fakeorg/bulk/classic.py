@@ -15,6 +15,7 @@ from typing import Any, Optional
 import attrs
 from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 
+from ..json_input import parse_json
 from .csvio import CsvProblem, decode, read_rows, write_rows
 from .jobs import _elapsed_ms
 from .querying import cell
@@ -306,8 +307,8 @@ def _columns(records: Sequence[Optional[Mapping[str, Any]]]) -> list[str]:
 
 def _parse_json(body: bytes) -> tuple[list[str], list[Optional[dict[str, Any]]]]:
     try:
-        data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+        data = parse_json(body)
+    except ValueError as exc:
         raise BatchProblem(f"InvalidBatch : Failed to parse JSON: {exc}") from None
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
         raise BatchProblem("InvalidBatch : A JSON batch must be an array of records")

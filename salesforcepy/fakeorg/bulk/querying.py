@@ -41,6 +41,13 @@ def check_query(store: Store, soql: str, *, api_version: str, include_deleted: b
             functions (``COUNT()`` included), ``FIELDS()``, parent-to-child subqueries and
             compound address or location fields.
     """
+    from ..soql.messages import complexity_limit
+
+    with complexity_limit():
+        return _check_query(store, soql, api_version=api_version, include_deleted=include_deleted)
+
+
+def _check_query(store: Store, soql: str, *, api_version: str, include_deleted: bool) -> BulkQuery:
     from ..soql import ast
     from ..soql.compiler import Compiler
     from ..soql.parser import parse_soql

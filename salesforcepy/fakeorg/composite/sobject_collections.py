@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Callable, Optional
 
-from ..errors import MultipleMatches, SalesforceError
+from ..errors import MultipleMatches, SalesforceError, not_found
 from ..ids import normalize_id
 from ..schema import ObjectDef
 
@@ -291,7 +291,7 @@ class Collections:
         """``PATCH /composite/sobjects/{SObject}/{ExtIdField}``: UpsertResults with ``created``."""
         field = obj.field(field_name)
         if field is None or not (field.name == "Id" or field.external_id):
-            raise SalesforceError(404, "NOT_FOUND", "The requested resource does not exist")
+            raise not_found()
         check_type_runs(records)
 
         def value_of(record: Any) -> str | None:

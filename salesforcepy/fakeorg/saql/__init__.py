@@ -77,10 +77,17 @@ def run_saql(saql: str, resolver: Resolver) -> dict[str, Any]:
         SalesforceError: 400 ``MALFORMED_QUERY`` or ``INVALID_FIELD`` naming the problem and its
             line and column.
     """
+    from ..errors import SalesforceError
     from .engine import execute
     from .parser import parse
 
-    return execute(parse(saql), resolver)
+    try:
+        return execute(parse(saql), resolver)
+    except RecursionError:
+        # Expressions nest one level per operator; a chain of thousands is beyond Python's reach.
+        raise SalesforceError(
+            400, MALFORMED_QUERY, "The query is too complex to run: simplify its expressions"
+        ) from None
 
 
 __all__ = [

@@ -159,6 +159,18 @@ def like_pattern(raw: str) -> str:
     return "".join(out)
 
 
+def balanced(operator: str, parts: list[str]) -> str:
+    """``parts`` joined by ``operator`` in a balanced tree of parentheses.
+
+    SQLite nests ``a OR b OR c ...`` one level per operator and refuses expressions deeper than
+    1,000 levels; Salesforce takes far longer chains. Halving keeps the depth logarithmic.
+    """
+    if len(parts) <= 8:
+        return "(" + operator.join(parts) + ")"
+    middle = len(parts) // 2
+    return f"({balanced(operator, parts[:middle])}{operator}{balanced(operator, parts[middle:])})"
+
+
 def _is_hex(text: str) -> bool:
     return len(text) == 4 and all(c in "0123456789abcdefABCDEF" for c in text)
 
@@ -825,13 +837,9 @@ class Compiler:
     ) -> str:
         """SQL for a WHERE (``groups`` None) or HAVING condition."""
         if isinstance(condition, ast.And):
-            return (
-                "(" + " AND ".join(self._condition(c, scope, groups) for c in condition.items) + ")"
-            )
+            return balanced(" AND ", [self._condition(c, scope, groups) for c in condition.items])
         if isinstance(condition, ast.Or):
-            return (
-                "(" + " OR ".join(self._condition(c, scope, groups) for c in condition.items) + ")"
-            )
+            return balanced(" OR ", [self._condition(c, scope, groups) for c in condition.items])
         if isinstance(condition, ast.Not):
             return f"NOT IFNULL({self._condition(condition.item, scope, groups)}, 0)"
         return self._comparison(condition, scope, groups)
@@ -903,7 +911,7 @@ class Compiler:
                     points.append(stmt.param(value.value))
             if points:
                 parts.insert(0, f"{sql}{collate} IN ({', '.join(points)})")
-            positive = "(" + " OR ".join(parts) + ")"
+            positive = balanced(" OR ", parts)
             return positive if operator == "IN" else f"NOT IFNULL({positive}, 0)"
 
         literal = comparison.values[0]
@@ -940,8 +948,8 @@ class Compiler:
                 raise self._type_mismatch(literal, expr)
             wanted = [v.strip().lower() for v in unescape_string(literal.text).split(";")]
             tests = [f"instr({padded}, {stmt.param(';' + v + ';')}) > 0" for v in wanted if v]
-            alternatives.append("(" + (" AND ".join(tests) or "0") + ")")
-        return "(" + " OR ".join(alternatives) + ")"
+            alternatives.append(balanced(" AND ", tests) if tests else "(0)")
+        return balanced(" OR ", alternatives)
 
     def _semi_join(self, comparison: ast.Comparison, outer: Expr, scope: Scope) -> str:
         """``Id IN (SELECT AccountId FROM Contact ...)``: an SQL IN over the inner column."""

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ..schema import record_url
 from . import QueryResult
 from .compiler import PARENT_IDS_PARAM, Compiler, Plan
+from .messages import complexity_limit
 from .parser import parse_soql
 
 if TYPE_CHECKING:
@@ -30,10 +31,11 @@ def run_query(
 ) -> QueryResult:
     """Parse, compile and run one SOQL statement (see ``salesforcepy.fakeorg.soql.run_query``)."""
     version = api_version_number(api_version)
-    query = parse_soql(soql)
-    compiler = Compiler(store, soql, api_version=version, include_deleted=include_deleted)
-    plan = compiler.compile(query)
-    return execute(store, plan, version)
+    with complexity_limit():
+        query = parse_soql(soql)
+        compiler = Compiler(store, soql, api_version=version, include_deleted=include_deleted)
+        plan = compiler.compile(query)
+        return execute(store, plan, version)
 
 
 def execute(store: Store, plan: Plan, version: str) -> QueryResult:
@@ -50,7 +52,8 @@ def run_search(store: Store, sosl: str, *, api_version: str) -> list[dict[str, A
     """Run one SOSL statement (see ``salesforcepy.fakeorg.soql.run_search``)."""
     from .sosl import run_search as _run
 
-    return _run(store, sosl, api_version=api_version_number(api_version))
+    with complexity_limit():
+        return _run(store, sosl, api_version=api_version_number(api_version))
 
 
 def shape(plan: Plan, rows: Sequence[Sequence[Any]], version: str) -> list[dict[str, Any]]:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from ..errors import SalesforceError
 from .ast import Position
 
@@ -32,6 +36,31 @@ def located(code: str, text: str, position: Position | None, message: str) -> Sa
     return SalesforceError(
         400, code, f"\n{line}\n{caret}\nERROR at Row:{row}:Column:{column}\n{message}"
     )
+
+
+QUERY_TOO_COMPLICATED = SalesforceError(
+    400,
+    "QUERY_TOO_COMPLICATED",
+    "Query is either selecting too many fields or the filter conditions are too complicated.",
+)
+# SQLite's words for a statement beyond its limits (expression depth, parser stack, variables).
+_SQLITE_LIMITS = ("too large", "too many", "stack overflow", "too big", "at most")
+
+
+@contextmanager
+def complexity_limit() -> Iterator[None]:
+    """Turn a statement too big to parse, compile or evaluate into 400 QUERY_TOO_COMPLICATED.
+
+    Python's recursion limit and SQLite's limits would otherwise surface as a 500.
+    """
+    try:
+        yield
+    except RecursionError:
+        raise QUERY_TOO_COMPLICATED from None
+    except sqlite3.OperationalError as exc:
+        if any(marker in str(exc) for marker in _SQLITE_LIMITS):
+            raise QUERY_TOO_COMPLICATED from None
+        raise
 
 
 def end_position(text: str) -> Position:
