@@ -226,7 +226,9 @@ class Directory:
         return self._users.get(username.strip().lower())
 
     def user_by_id(self, user_id: str) -> UserCredentials | None:
-        for user in self._users.values():
+        with self._lock:  # a user added meanwhile must not change the dict under the loop
+            users = list(self._users.values())
+        for user in users:
             if user.user_id == user_id:
                 return user
         return None
