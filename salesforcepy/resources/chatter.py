@@ -32,7 +32,8 @@ __all__ = [
     "feed_request",
 ]
 
-# Feeds whose URL is feeds/{type}/{subjectId}/feed-elements.
+#: The ``feed_type`` values of :meth:`Chatter.feed`: feeds whose URL is
+#: ``feeds/{type}/{subjectId}/feed-elements``.
 FEED_TYPES = frozenset(
     {"news", "to", "user-profile", "record", "groups", "bookmarks", "company", "files"}
 )

@@ -59,8 +59,8 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-# Salesforce takes at most 150 MB per upload once it has base64-encoded the data; 100 MB of CSV
-# stays clear of that.
+#: The default ``max_bytes`` of a part. Salesforce takes at most 150 MB per upload once it has
+#: base64-encoded the data; 100 MB of CSV stays clear of that.
 DEFAULT_MAX_BYTES = 100_000_000
 
 Records = Union[Iterable[Mapping[str, Any]], str, bytes, IO[str], IO[bytes], "os.PathLike[str]"]
@@ -149,22 +149,28 @@ class LoadResult:
 
     @property
     def job_ids(self) -> list[str]:
+        """The ids of the jobs created, in part order."""
         return [job.job_id for job in self.jobs if job.job_id is not None]
 
     @property
     def successes(self) -> list[dict[str, str]]:
+        """Rows of ``successfulResults``: ``sf__Id``, ``sf__Created``, then your columns."""
         return [row for job in self.jobs for row in job.successes]
 
     @property
     def failures(self) -> list[dict[str, str]]:
+        """Rows of ``failedResults``, which Salesforce rejected: ``sf__Id``, ``sf__Error``, then
+        your columns."""
         return [row for job in self.jobs for row in job.failures]
 
     @property
     def unprocessed(self) -> list[dict[str, str]]:
+        """Rows of ``unprocessedrecords`` (of a job that failed or was aborted)."""
         return [row for job in self.jobs for row in job.unprocessed]
 
     @property
     def not_sent(self) -> list[dict[str, str]]:
+        """Input rows of parts Salesforce never processed: a step before processing failed."""
         return [row for job in self.jobs for row in job.not_sent]
 
     @property
