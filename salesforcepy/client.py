@@ -183,10 +183,10 @@ class Client:
         The override is per thread (and per asyncio task) and covers every request the calls in
         the block make — each page of ``query_more``, each step of a Bulk load::
 
-            with client.retries(RetryPolicy(max_attempts=8, max_elapsed=600)):
-                client.query_more("SELECT Id FROM Account")
-            with client.retries(False):   # exactly one attempt
-                client.sobjects("Account").insert({"Name": "Acme"})
+            with sf.retries(RetryPolicy(max_attempts=8, max_elapsed=600)):
+                sf.query_more("SELECT Id FROM Account")
+            with sf.retries(False):   # exactly one attempt
+                sf.sobjects("Account").insert({"Name": "Acme"})
 
         Args:
             policy: a :class:`~salesforcepy.retry.RetryPolicy`, ``True`` (default policy),

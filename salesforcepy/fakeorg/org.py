@@ -247,6 +247,9 @@ class FakeOrg:
 
     Use it as a context manager::
 
+        import salesforcepy
+        from salesforcepy.fakeorg import FakeOrg
+
         with FakeOrg(seed="demo") as org:
             client = salesforcepy.client(**org.credentials)
 

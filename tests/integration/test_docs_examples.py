@@ -29,6 +29,10 @@ parsed code, by two rules only:
 A ``def test_...(fake_org)`` block is also called, with a fake org made from its
 ``@pytest.mark.fake_org(...)`` options, as pytest would.
 
+The API reference (docs/api.rst) renders docstrings: their ``::`` literal blocks that parse as
+Python run too, one object at a time, in the namespace of the object's module plus the names
+above.
+
 A block that cannot run offline is preceded by the RST comment ``.. example-skip: <why>``; a page
 may not skip more blocks than it runs. Python examples must be ``.. code-block:: python``: a
 bare ``::`` literal block is neither highlighted as what it is nor run, so pages may not have any.
@@ -37,6 +41,7 @@ bare ``::`` literal block is neither highlighted as what it is nor run, so pages
 from __future__ import annotations
 
 import ast
+import importlib
 import inspect
 import logging
 import re
@@ -231,6 +236,73 @@ def test_examples_run(
             raise AssertionError(
                 f"{_page_id(page)}:{block.line}: the example fails: {exc!r}"
             ) from exc
+
+
+_AUTODOC = re.compile(r"^\.\. auto(module|class|function):: (\S+)", re.MULTILINE)
+
+
+def documented_objects() -> Iterator[tuple[str, Any, Any]]:
+    """``(name, object, module)`` for every object docs/api.rst renders with autodoc."""
+    for kind, target in _AUTODOC.findall((ROOT / "docs" / "api.rst").read_text(encoding="utf-8")):
+        module_name, _, attribute = target.rpartition(".")
+        if kind == "module":
+            module = importlib.import_module(target)
+            members = [(n, o) for n, o in vars(module).items() if _defined_in(o, module)]
+            yield target, module, module
+        else:
+            module = importlib.import_module(module_name)
+            members = [(attribute, getattr(module, attribute))]
+        for name, member in members:
+            yield f"{module.__name__}.{name}", member, module
+            for method_name, method in vars(member).items() if inspect.isclass(member) else ():
+                if inspect.isfunction(method) or isinstance(method, property):
+                    yield f"{module.__name__}.{name}.{method_name}", method, module
+
+
+def _defined_in(obj: Any, module: Any) -> bool:
+    return (inspect.isclass(obj) or inspect.isfunction(obj)) and obj.__module__ == module.__name__
+
+
+def docstring_examples(docstring: str) -> list[str]:
+    """The literal blocks of ``docstring`` that are Python."""
+    lines = inspect.cleandoc(docstring).splitlines()
+    found = []
+    for number, line in enumerate(lines):
+        if not _BARE_LITERAL.search(line) or line.lstrip().startswith(".. "):
+            continue
+        indent = len(line) - len(line.lstrip())
+        end = number + 1
+        while end < len(lines) and (
+            not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) > indent
+        ):
+            end += 1
+        code = textwrap.dedent("\n".join(lines[number + 1 : end])).strip("\n") + "\n"
+        try:
+            ast.parse(code)
+        except SyntaxError:
+            continue  # a header, a tree, a log line
+        found.append(code)
+    return found
+
+
+DOCSTRING_EXAMPLES = [
+    (name, module, code)
+    for name, obj, module in documented_objects()
+    for code in docstring_examples(getattr(obj, "__doc__", None) or "")
+]
+
+
+def test_the_api_reference_has_examples() -> None:
+    assert len(DOCSTRING_EXAMPLES) >= 4
+
+
+@pytest.mark.parametrize(
+    ("name", "module", "code"), DOCSTRING_EXAMPLES, ids=[e[0] for e in DOCSTRING_EXAMPLES]
+)
+def test_docstring_examples_run(name: str, module: Any, code: str, page_org: FakeOrg) -> None:
+    namespace = {**vars(module), **page_namespace(page_org)}
+    tree = ast.fix_missing_locations(_FakeOrgValues().visit(ast.parse(code)))
+    exec(compile(tree, f"<docstring of {name}>", "exec"), namespace)  # noqa: S102 - our own docs
 
 
 @pytest.mark.parametrize("page", PAGES, ids=_page_id)
