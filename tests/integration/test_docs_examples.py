@@ -181,29 +181,26 @@ def run_tests_defined(namespace: dict[str, Any], code: Any) -> None:
 
 
 @pytest.fixture
-def page_org() -> Iterator[FakeOrg]:
+def given() -> Iterator[dict[str, Any]]:
+    """The names the pages take as given (see the module docstring), on a new demo org."""
     with FakeOrg(seed="demo", bulk=BulkSettings.fast()) as org:
-        yield org
-
-
-def page_namespace(org: FakeOrg) -> dict[str, Any]:
-    """The names the pages take as given (see the module docstring)."""
-    sf = salesforcepy.client(**org.credentials)
-    sf.login()[1].raise_for_status()
-    credentials = org.credentials
-    account_id = WELL_KNOWN["account_query"]
-    contacts = org.store.execute(
-        "SELECT Id FROM Contact WHERE AccountId = ? LIMIT 1", (account_id,)
-    )
-    return {
-        "__name__": "docs_example",
-        "org": org,
-        "sf": sf,
-        "credentials": credentials,
-        **credentials,
-        "account_id": account_id,
-        "contact_id": contacts[0][0],
-    }
+        sf = salesforcepy.client(**org.credentials)
+        sf.login()[1].raise_for_status()
+        credentials = org.credentials
+        account_id = WELL_KNOWN["account_query"]
+        contacts = org.store.execute(
+            "SELECT Id FROM Contact WHERE AccountId = ? LIMIT 1", (account_id,)
+        )
+        yield {
+            "__name__": "docs_example",
+            "org": org,
+            "sf": sf,
+            "credentials": credentials,
+            **credentials,
+            "account_id": account_id,
+            "contact_id": contacts[0][0],
+        }
+        sf.close()
 
 
 def write_files(directory: Path) -> None:
@@ -217,14 +214,14 @@ def _page_id(page: Path) -> str:
 
 @pytest.mark.parametrize("page", PAGES, ids=_page_id)
 def test_examples_run(
-    page: Path, page_org: FakeOrg, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    page: Path, given: dict[str, Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     write_files(tmp_path)
     monkeypatch.chdir(tmp_path)
     logger = logging.getLogger("salesforcepy")  # the logging guide turns DEBUG on
     monkeypatch.setattr(logger, "level", logger.level)
     monkeypatch.setattr(logging.root, "handlers", list(logging.root.handlers))
-    namespace = page_namespace(page_org)
+    namespace = dict(given)
     for block in blocks(page):
         if block.skip:
             continue
@@ -299,8 +296,8 @@ def test_the_api_reference_has_examples() -> None:
 @pytest.mark.parametrize(
     ("name", "module", "code"), DOCSTRING_EXAMPLES, ids=[e[0] for e in DOCSTRING_EXAMPLES]
 )
-def test_docstring_examples_run(name: str, module: Any, code: str, page_org: FakeOrg) -> None:
-    namespace = {**vars(module), **page_namespace(page_org)}
+def test_docstring_examples_run(name: str, module: Any, code: str, given: dict[str, Any]) -> None:
+    namespace = {**vars(module), **given}
     tree = ast.fix_missing_locations(_FakeOrgValues().visit(ast.parse(code)))
     exec(compile(tree, f"<docstring of {name}>", "exec"), namespace)  # noqa: S102 - our own docs
 
