@@ -327,3 +327,37 @@ def test_the_authentication_guide_has_an_example_per_flow() -> None:
         "expire_sessions()",
     ):
         assert call in code, call
+
+
+def test_blocks_reads_skips_options_and_nested_blocks(tmp_path: Path) -> None:
+    page = tmp_path / "page.rst"
+    page.write_text(
+        "Title\n=====\n\n.. example-skip: shows a real login URL\n\n.. code-block:: python\n\n"
+        "   x = 1\n\nText::\n\n   literal\n\n"
+        "Term\n    .. code-block:: python\n       :caption: nested\n\n       y = 2\n\n"
+        "       z = y\nAfter.\n",
+        encoding="utf-8",
+    )
+    assert blocks(page) == [
+        Block(page, 8, "x = 1\n", "shows a real login URL"),
+        Block(page, 18, "y = 2\n\nz = y\n", None),
+    ]
+    assert bare_literal_blocks(page) == [10]
+
+
+def test_real_values_and_placeholders_become_the_fake_orgs() -> None:
+    code = (
+        'client("dev@example.com", "hunter2", login_url="login.salesforce.com")\n'
+        "salesforcepy.client(..., strict=True)\n"
+        "client(username=..., password=...)\n"
+        "client(username, password)\n"
+        "client(**org.credentials)\n"
+    )
+    tree = ast.fix_missing_locations(_FakeOrgValues().visit(ast.parse(code)))
+    assert ast.unparse(tree).splitlines() == [
+        "client(username, password, login_url=login_url)",
+        "salesforcepy.client(strict=True, **credentials)",
+        "client(**credentials)",
+        "client(username, password, login_url=login_url)",
+        "client(**org.credentials)",
+    ]
