@@ -31,6 +31,20 @@ def test_importing_the_plugin_imports_no_optional_dependency():
     assert result.stdout.strip() == ""
 
 
+def test_the_package_exports_the_org_and_its_settings_lazily():
+    import salesforcepy.fakeorg as fakeorg
+    from salesforcepy.fakeorg.bulk import BulkSettings
+    from salesforcepy.fakeorg.org import FakeOrg
+    from salesforcepy.fakeorg.schema import FieldDef
+
+    assert fakeorg.BulkSettings is BulkSettings
+    assert fakeorg.FakeOrg is FakeOrg
+    assert fakeorg.FieldDef is FieldDef
+    assert sorted(fakeorg.__all__) == ["BulkSettings", "FakeOrg", "FieldDef"]
+    with pytest.raises(AttributeError, match="no attribute 'Nothing'"):
+        fakeorg.Nothing  # noqa: B018
+
+
 def test_plugin_is_registered_through_the_entry_point():
     from importlib.metadata import entry_points
 

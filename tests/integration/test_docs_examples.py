@@ -78,7 +78,7 @@ REAL_VALUES = {
 #: The files the pages open, in the examples' working directory.
 FILES: dict[str, bytes] = {
     "accounts.csv": b"Name,Industry\r\nAcme,Banking\r\nGlobex,Energy\r\n",
-    "contacts.csv": b"Legacy_Id__c|LastName|Email\nC-1|Smith|smith@example.com\n",
+    "accounts-by-key.csv": b"External_Id__c|Name|Industry\nEXT-90001|Initech|Technology\n",
     "logo.png": bytes.fromhex("89504e470d0a1a0a") + b"not really a PNG",
 }
 
