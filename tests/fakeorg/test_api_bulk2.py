@@ -812,3 +812,21 @@ def test_default_pace_is_realistic() -> None:
     assert settings.start_delay > 0
     assert settings.rows_per_second is not None
     assert settings.max_upload_bytes == 150_000_000 * 3 // 4
+
+
+def test_bulk2_resources_are_absent_before_their_first_version(api: Any) -> None:
+    # Bulk 2.0 ingest arrived in v41.0 and query jobs in v47.0: older versions have no such
+    # resource, so every path under them is 404 NOT_FOUND and nothing is created.
+    ingest = create(api, object="Account", operation="insert")
+    query = create_query(api, "SELECT Id FROM Account").json()
+    job = {"object": "Account", "operation": "insert"}
+    soql = {"operation": "query", "query": "SELECT Id FROM Account"}
+
+    assert error_of(api.post("/jobs/ingest", json=job, version="40.0")) == (404, "NOT_FOUND")
+    assert error_of(api.get("/jobs/ingest", version="40.0")) == (404, "NOT_FOUND")
+    assert error_of(api.get(f"/jobs/ingest/{ingest['id']}", version="40.0")) == (404, "NOT_FOUND")
+    assert error_of(api.post("/jobs/query", json=soql, version="46.0")) == (404, "NOT_FOUND")
+    assert error_of(api.get("/jobs/query", version="46.0")) == (404, "NOT_FOUND")
+    assert error_of(api.get(f"/jobs/query/{query['id']}", version="46.0")) == (404, "NOT_FOUND")
+    assert api.post("/jobs/ingest", json=job, version="41.0").status_code == 200
+    assert api.post("/jobs/query", json=soql, version="47.0").status_code == 200
