@@ -94,6 +94,18 @@ def test_create_via_id_pseudo_external_id(rest):
     assert rest.get(f"/sobjects/Account/{response.json()['id']}").json()["Name"] == "Via Id"
 
 
+def test_create_via_id_needs_v37(rest):
+    # The Id pseudo external id takes a POST from v37.0 on; before, .../Account/Id is just a
+    # record path, and records take no POST.
+    response = rest.post("/sobjects/Account/Id", json={"Name": "Too Early"}, version="36.0")
+
+    later = rest.post("/sobjects/Account/Id", json={"Name": "v37"}, version="37.0")
+
+    assert response.status_code == 405
+    assert response.json()[0]["errorCode"] == "METHOD_NOT_ALLOWED"
+    assert later.status_code == 201
+
+
 def test_post_to_a_record_is_not_allowed(rest):
     record_id = create_account(rest)
     response = rest.post(f"/sobjects/Account/{record_id}", json={"Name": "x"})

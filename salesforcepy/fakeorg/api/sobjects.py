@@ -41,6 +41,7 @@ SOBJECTS = DATA + "/sobjects"
 DELETED_WINDOW = dt.timedelta(days=15)
 UPDATED_WINDOW = dt.timedelta(days=30)
 MAX_REPLICATION_IDS = 600_000
+ID_CREATE_SINCE = 37.0  # POST /sobjects/{SObject}/Id
 
 
 # ---- helpers -------------------------------------------------------------------------------------
@@ -267,7 +268,8 @@ def record(ctx: Context) -> Response:
     if method == "POST" and "_HttpMethod" in ctx.request.args:
         method = ctx.request.args["_HttpMethod"].upper()
     if method == "POST":
-        if record_id.lower() != "id":
+        # POST .../{SObject}/Id (a create through the Id pseudo external id) arrived in v37.0.
+        if record_id.lower() != "id" or not ctx.version_at_least(ID_CREATE_SINCE):
             raise SalesforceError(
                 405,
                 "METHOD_NOT_ALLOWED",
