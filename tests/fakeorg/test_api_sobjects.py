@@ -275,6 +275,28 @@ def test_upsert_tolerates_the_key_in_the_body(rest):
     assert response.status_code == 201
 
 
+@pytest.mark.parametrize("body_value", ["other", None])
+def test_upsert_refuses_another_key_in_the_body(rest, body_value):
+    # The record matched by the URL's key must not be re-keyed by the body (it used to be: the
+    # update wrote the body's value, while an insert silently dropped it).
+    key = unique("ext")
+    record_id = create_account(rest, External_Id__c=key)
+
+    updating = rest.patch(
+        f"/sobjects/Account/External_Id__c/{key}", json={"Name": "K", "External_Id__c": body_value}
+    )
+    inserting = rest.patch(
+        f"/sobjects/Account/External_Id__c/{unique('ext')}",
+        json={"Name": "K", "external_id__c": body_value},
+    )
+
+    assert updating.status_code == 400
+    assert updating.json()[0]["errorCode"] == "INVALID_FIELD"
+    assert updating.json()[0]["fields"] == ["External_Id__c"]
+    assert inserting.status_code == 400
+    assert rest.get(f"/sobjects/Account/{record_id}").json()["External_Id__c"] == key
+
+
 def test_upsert_tunnelled_through_post(rest):
     key = unique("ext")
     response = rest.post(
