@@ -830,3 +830,22 @@ def test_bulk2_resources_are_absent_before_their_first_version(api: Any) -> None
     assert error_of(api.get(f"/jobs/query/{query['id']}", version="46.0")) == (404, "NOT_FOUND")
     assert api.post("/jobs/ingest", json=job, version="41.0").status_code == 200
     assert api.post("/jobs/query", json=soql, version="47.0").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("version", "header"),
+    [("49.0", ["Acct_Ext__c", "Id", "Name"]), ("50.0", ["Name", "Id", "Acct_Ext__c"])],
+)
+def test_query_result_columns_follow_the_select_list_from_v50(
+    api: Any, version: str, header: list[str]
+) -> None:
+    # Before v50.0 Bulk 2.0 sorted the result columns by name; it used to keep the SELECT order
+    # in every version.
+    soql = "SELECT Name, Id, Acct_Ext__c FROM Account WHERE Acct_Ext__c = 'P-1'"
+    info = api.post("/jobs/query", json={"operation": "query", "query": soql}, version=version)
+    wait_done(api, info.json()["id"], kind="query")
+
+    result = rows(api.get(f"/jobs/query/{info.json()['id']}/results", version=version).text)
+
+    assert result[0] == header
+    assert dict(zip(result[0], result[1]))["Acct_Ext__c"] == "P-1"
