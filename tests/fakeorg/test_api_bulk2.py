@@ -849,3 +849,24 @@ def test_query_result_columns_follow_the_select_list_from_v50(
 
     assert result[0] == header
     assert dict(zip(result[0], result[1]))["Acct_Ext__c"] == "P-1"
+
+
+def test_query_result_locators_are_row_numbers_before_v49(api: Any) -> None:
+    # Sforce-Locator became opaque in v49.0; jobs of older versions page with plain row numbers.
+    soql = {"operation": "query", "query": "SELECT Id FROM Account LIMIT 2"}
+    old = api.post("/jobs/query", json=soql, version="48.0").json()
+    new = api.post("/jobs/query", json=soql, version="49.0").json()
+    wait_done(api, old["id"], kind="query")
+    wait_done(api, new["id"], kind="query")
+    old_path, new_path = (f"/jobs/query/{job['id']}/results" for job in (old, new))
+
+    first = api.get(old_path, params={"maxRecords": 1}, version="48.0")
+    second = api.get(old_path, params={"maxRecords": 1, "locator": "1"}, version="48.0")
+    opaque = api.get(new_path, params={"maxRecords": 1}, version="49.0")
+
+    assert first.headers["Sforce-Locator"] == "1"
+    assert second.headers["Sforce-Locator"] == "null"
+    assert rows(second.text)[1] != rows(first.text)[1]
+    assert opaque.headers["Sforce-Locator"] == "MQ"
+    bad = api.get(old_path, params={"locator": "MQ"}, version="48.0")
+    assert error_of(bad) == (400, "INVALID_QUERY_LOCATOR")

@@ -65,6 +65,7 @@ _QUERY_OPERATIONS = ("query", "queryAll")
 INGEST_SINCE = 41.0
 QUERY_SINCE = 47.0
 RESULT_PAGES_SINCE = 58.0
+OPAQUE_LOCATOR_SINCE = 49.0  # Sforce-Locator values were plain row numbers before
 RESULT_PAGES_PER_RESPONSE = 5
 
 
@@ -128,14 +129,20 @@ def _format(body: Mapping[str, Any]) -> tuple[str, str]:
     return line_ending, delimiter
 
 
-def _encode_offset(offset: int) -> str:
+def _encode_offset(offset: int, *, numeric: bool = False) -> str:
+    """The locator of a row offset: opaque base64 (v49.0+), or the digits themselves before."""
+    if numeric:
+        return str(offset)
     return base64.b64encode(str(offset).encode("ascii")).decode("ascii").rstrip("=")
 
 
-def _decode_offset(locator: str, limit: int) -> int:
+def _decode_offset(locator: str, limit: int, *, numeric: bool = False) -> int:
     try:
-        padded = locator + "=" * (-len(locator) % 4)
-        offset = int(base64.b64decode(padded, validate=True).decode("ascii"))
+        if numeric:
+            offset = int(locator) if locator.isdigit() and locator.isascii() else -1
+        else:
+            padded = locator + "=" * (-len(locator) % 4)
+            offset = int(base64.b64decode(padded, validate=True).decode("ascii"))
     except (binascii.Error, ValueError, UnicodeDecodeError):
         offset = -1
     if not 0 <= offset <= limit:
@@ -571,10 +578,13 @@ def query_results(ctx: Context) -> Response:
     with jobs.lock:
         _completed_query(ctx, job)
         locator = ctx.arg("locator")
-        offset = _decode_offset(locator, job.total) if locator else 0
+        numeric = float(job.api_version) < OPAQUE_LOCATOR_SINCE
+        offset = _decode_offset(locator, job.total, numeric=numeric) if locator else 0
         text, count, next_offset = job.page(offset, size)
     headers = {
-        "Sforce-Locator": _encode_offset(next_offset) if next_offset is not None else "null",
+        "Sforce-Locator": (
+            _encode_offset(next_offset, numeric=numeric) if next_offset is not None else "null"
+        ),
         "Sforce-NumberOfRecords": str(count),
     }
     return ctx.csv(text, headers=headers)
