@@ -258,10 +258,25 @@ class Application:
 
 
 def _no_route(ctx: Context, method: str, exc: NotFound | MethodNotAllowed) -> Response:
-    """404 for a path no route has; 405 (with ``Allow``) for a method the path does not take."""
+    """404 for a path no route has; 405 (with ``Allow``) for a method the path does not take.
+
+    Under Bulk 1.0's ``/services/async/`` both are that API's ``<error>`` (``InvalidUrl``, 400),
+    like every other answer there: its clients read no REST error arrays.
+    """
+    allowed = ",".join(sorted(exc.valid_methods or ())) if isinstance(exc, MethodNotAllowed) else ""
+    if ctx.request.path.startswith("/services/async/"):
+        from .api.bulk1 import AsyncError, async_error
+
+        if allowed:
+            message = f"HTTP Method '{method}' not allowed. Allowed are {allowed}"
+        else:
+            message = f"Unknown URL: {ctx.request.path}"
+        response = async_error(ctx, AsyncError("InvalidUrl", message))
+        if allowed:
+            response.headers["Allow"] = allowed
+        return response
     if isinstance(exc, NotFound):
         return rest_error(ctx, not_found())
-    allowed = ",".join(sorted(exc.valid_methods or ()))
     error = SalesforceError(
         405, "METHOD_NOT_ALLOWED", f"HTTP Method '{method}' not allowed. Allowed are {allowed}"
     )

@@ -241,6 +241,23 @@ def test_unknown_jobs_and_batches(api: Async) -> None:
     )
 
 
+def test_unknown_urls_and_methods_are_dataload_errors(api: Async) -> None:
+    # Bulk 1.0 clients read <error> documents only; an unknown path or method used to get the
+    # REST error array.
+    job = create_job(api, operation="insert", object="Account", contentType="CSV")
+
+    unknown = api.call("GET", "nothing/here")
+    unknown_json = api.call("POST", "jobs", "{}", "application/json")
+    wrong_method = api.call("DELETE", f"job/{job['id']}")
+
+    assert error_of(unknown) == (400, "InvalidUrl")
+    assert unknown.headers["Content-Type"].startswith("application/xml")
+    assert error_of(unknown_json) == (400, "InvalidUrl")
+    assert unknown_json.headers["Content-Type"].startswith("application/json")
+    assert error_of(wrong_method) == (400, "InvalidUrl")
+    assert wrong_method.headers["Allow"] == "GET,HEAD,POST"
+
+
 # ---- batches -------------------------------------------------------------------------------------
 
 

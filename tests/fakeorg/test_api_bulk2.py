@@ -812,3 +812,61 @@ def test_default_pace_is_realistic() -> None:
     assert settings.start_delay > 0
     assert settings.rows_per_second is not None
     assert settings.max_upload_bytes == 150_000_000 * 3 // 4
+
+
+def test_bulk2_resources_are_absent_before_their_first_version(api: Any) -> None:
+    # Bulk 2.0 ingest arrived in v41.0 and query jobs in v47.0: older versions have no such
+    # resource, so every path under them is 404 NOT_FOUND and nothing is created.
+    ingest = create(api, object="Account", operation="insert")
+    query = create_query(api, "SELECT Id FROM Account").json()
+    job = {"object": "Account", "operation": "insert"}
+    soql = {"operation": "query", "query": "SELECT Id FROM Account"}
+
+    assert error_of(api.post("/jobs/ingest", json=job, version="40.0")) == (404, "NOT_FOUND")
+    assert error_of(api.get("/jobs/ingest", version="40.0")) == (404, "NOT_FOUND")
+    assert error_of(api.get(f"/jobs/ingest/{ingest['id']}", version="40.0")) == (404, "NOT_FOUND")
+    assert error_of(api.post("/jobs/query", json=soql, version="46.0")) == (404, "NOT_FOUND")
+    assert error_of(api.get("/jobs/query", version="46.0")) == (404, "NOT_FOUND")
+    assert error_of(api.get(f"/jobs/query/{query['id']}", version="46.0")) == (404, "NOT_FOUND")
+    assert api.post("/jobs/ingest", json=job, version="41.0").status_code == 200
+    assert api.post("/jobs/query", json=soql, version="47.0").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("version", "header"),
+    [("49.0", ["Acct_Ext__c", "Id", "Name"]), ("50.0", ["Name", "Id", "Acct_Ext__c"])],
+)
+def test_query_result_columns_follow_the_select_list_from_v50(
+    api: Any, version: str, header: list[str]
+) -> None:
+    # Before v50.0 Bulk 2.0 sorted the result columns by name; it used to keep the SELECT order
+    # in every version.
+    soql = "SELECT Name, Id, Acct_Ext__c FROM Account WHERE Acct_Ext__c = 'P-1'"
+    info = api.post("/jobs/query", json={"operation": "query", "query": soql}, version=version)
+    wait_done(api, info.json()["id"], kind="query")
+
+    result = rows(api.get(f"/jobs/query/{info.json()['id']}/results", version=version).text)
+
+    assert result[0] == header
+    assert dict(zip(result[0], result[1]))["Acct_Ext__c"] == "P-1"
+
+
+def test_query_result_locators_are_row_numbers_before_v49(api: Any) -> None:
+    # Sforce-Locator became opaque in v49.0; jobs of older versions page with plain row numbers.
+    soql = {"operation": "query", "query": "SELECT Id FROM Account LIMIT 2"}
+    old = api.post("/jobs/query", json=soql, version="48.0").json()
+    new = api.post("/jobs/query", json=soql, version="49.0").json()
+    wait_done(api, old["id"], kind="query")
+    wait_done(api, new["id"], kind="query")
+    old_path, new_path = (f"/jobs/query/{job['id']}/results" for job in (old, new))
+
+    first = api.get(old_path, params={"maxRecords": 1}, version="48.0")
+    second = api.get(old_path, params={"maxRecords": 1, "locator": "1"}, version="48.0")
+    opaque = api.get(new_path, params={"maxRecords": 1}, version="49.0")
+
+    assert first.headers["Sforce-Locator"] == "1"
+    assert second.headers["Sforce-Locator"] == "null"
+    assert rows(second.text)[1] != rows(first.text)[1]
+    assert opaque.headers["Sforce-Locator"] == "MQ"
+    bad = api.get(old_path, params={"locator": "MQ"}, version="48.0")
+    assert error_of(bad) == (400, "INVALID_QUERY_LOCATOR")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import uuid
 
 import pytest
@@ -309,6 +310,32 @@ def test_limit_of_5_queries_or_collections(rest):
 def test_malformed_subrequests(rest, item, code):
     error = request_error(rest, {"compositeRequest": [item]})
     assert error["errorCode"] == code
+
+
+def test_blob_retrieval_is_not_a_composite_subrequest(rest, org):
+    # Composite runs sObject resources but not blob reads; the bytes used to come back decoded
+    # as text (mangling anything that is not UTF-8) in the subresponse body.
+    parent = org.store.create("Account", {"Name": unique()})
+    blob = base64.b64encode(b"\xff\xfe\x00binary").decode("ascii")
+    attachment = org.store.create("Attachment", {"Name": "a.bin", "ParentId": parent, "Body": blob})
+    before = org.store.count("Account")
+    subrequests = [
+        sub("POST", "/sobjects/Account", "made", {"Name": unique()}),
+        sub("GET", f"/sobjects/Attachment/{attachment}/Body", "blob"),
+    ]
+
+    error = request_error(rest, {"compositeRequest": subrequests})
+    graph = rest.post(
+        "/composite/graph", json={"graphs": [{"graphId": "g", "compositeRequest": subrequests}]}
+    )
+
+    assert error["errorCode"] == "INVALID_API_INPUT"
+    assert graph.status_code == 400
+    assert graph.json()[0]["errorCode"] == "INVALID_API_INPUT"
+    assert org.store.count("Account") == before
+    # The record itself is still an sObject resource composite runs.
+    record = composite(rest, [sub("GET", f"/sobjects/Attachment/{attachment}?fields=Name", "r")])
+    assert record[0]["httpStatusCode"] == 200
 
 
 def test_missing_reference_id_message(rest):

@@ -94,6 +94,18 @@ def test_create_via_id_pseudo_external_id(rest):
     assert rest.get(f"/sobjects/Account/{response.json()['id']}").json()["Name"] == "Via Id"
 
 
+def test_create_via_id_needs_v37(rest):
+    # The Id pseudo external id takes a POST from v37.0 on; before, .../Account/Id is just a
+    # record path, and records take no POST.
+    response = rest.post("/sobjects/Account/Id", json={"Name": "Too Early"}, version="36.0")
+
+    later = rest.post("/sobjects/Account/Id", json={"Name": "v37"}, version="37.0")
+
+    assert response.status_code == 405
+    assert response.json()[0]["errorCode"] == "METHOD_NOT_ALLOWED"
+    assert later.status_code == 201
+
+
 def test_post_to_a_record_is_not_allowed(rest):
     record_id = create_account(rest)
     response = rest.post(f"/sobjects/Account/{record_id}", json={"Name": "x"})
@@ -261,6 +273,28 @@ def test_upsert_tolerates_the_key_in_the_body(rest):
         f"/sobjects/Account/External_Id__c/{key}", json={"Name": "K", "External_Id__c": key}
     )
     assert response.status_code == 201
+
+
+@pytest.mark.parametrize("body_value", ["other", None])
+def test_upsert_refuses_another_key_in_the_body(rest, body_value):
+    # The record matched by the URL's key must not be re-keyed by the body (it used to be: the
+    # update wrote the body's value, while an insert silently dropped it).
+    key = unique("ext")
+    record_id = create_account(rest, External_Id__c=key)
+
+    updating = rest.patch(
+        f"/sobjects/Account/External_Id__c/{key}", json={"Name": "K", "External_Id__c": body_value}
+    )
+    inserting = rest.patch(
+        f"/sobjects/Account/External_Id__c/{unique('ext')}",
+        json={"Name": "K", "external_id__c": body_value},
+    )
+
+    assert updating.status_code == 400
+    assert updating.json()[0]["errorCode"] == "INVALID_FIELD"
+    assert updating.json()[0]["fields"] == ["External_Id__c"]
+    assert inserting.status_code == 400
+    assert rest.get(f"/sobjects/Account/{record_id}").json()["External_Id__c"] == key
 
 
 def test_upsert_tunnelled_through_post(rest):

@@ -80,6 +80,24 @@ def test_query_errors(rest, body, code) -> None:
     assert response.json()[0]["errorCode"] == code
 
 
+def test_wave_is_absent_before_v36(rest_for, wave_org) -> None:
+    # The CRM Analytics REST API starts at v36.0; older versions have no wave resources.
+    rest = rest_for(wave_org)
+
+    responses = [
+        rest.get("/wave/datasets", version="35.0"),
+        rest.get("/wave/datasets/accounts", version="35.0"),
+        rest.post("/wave/query", json={"query": 'q = load "x/y";'}, version="35.0"),
+    ]
+
+    for response in responses:
+        assert response.status_code == 404
+        assert response.json() == [
+            {"message": "The requested resource does not exist", "errorCode": "NOT_FOUND"}
+        ]
+    assert rest.get("/wave/datasets", version="36.0").status_code == 200
+
+
 def test_delete(rest_for) -> None:
     with FakeOrg() as running:
         running.define_dataset("temp", "Account", ["Name"])

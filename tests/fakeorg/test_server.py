@@ -102,6 +102,20 @@ def test_resources_by_version(rest):
     assert resources["identity"] == login["id"]
 
 
+@pytest.mark.parametrize(
+    ("version", "absent"),
+    [("33.0", {"composite", "wave", "jobs"}), ("35.0", {"wave", "jobs"}), ("40.0", {"jobs"})],
+)
+def test_resources_by_version_leave_out_later_families(rest, version, absent):
+    # The map lists only what the version serves: wave (v36.0) and jobs (Bulk 2.0, v41.0) answer
+    # 404 before, and used to be listed anyway.
+    resources = rest.get("/", version=version).json()
+
+    assert absent.isdisjoint(resources)
+    assert {"sobjects", "query", "chatter", "process"} <= set(resources)
+    assert rest.get("/", version="41.0").json()["jobs"] == "/services/data/v41.0/jobs"
+
+
 def test_resources_by_version_needs_a_session(rest):
     response = rest.get("/", auth=False)
     assert response.status_code == 401

@@ -1,6 +1,6 @@
 """Bulk API 2.0: ingest and query jobs (``/services/data/vXX.X/jobs/...``).
 
-Ingest (``jobs/ingest``):
+Ingest (``jobs/ingest``, v41.0+):
 
 * ``POST jobs/ingest`` — create a job (JSON), or create it with its data in one multipart request
   (parts ``job`` and ``content``; the job starts ``UploadComplete``).
@@ -11,8 +11,8 @@ Ingest (``jobs/ingest``):
 * ``GET jobs/ingest/{id}/successfulResults``, ``failedResults``, ``unprocessedrecords`` (also
   spelt ``unprocessedRecords``).
 
-Query (``jobs/query``): ``POST`` create (``query``/``queryAll``; the SOQL is checked at once),
-``GET`` info and list, ``PATCH`` abort, ``DELETE``, ``GET .../results`` (CSV pages with
+Query (``jobs/query``, v47.0+): ``POST`` create (``query``/``queryAll``; the SOQL is checked at
+once), ``GET`` info and list, ``PATCH`` abort, ``DELETE``, ``GET .../results`` (CSV pages with
 ``Sforce-Locator`` and ``Sforce-NumberOfRecords``) and ``GET .../resultPages`` (v58.0+).
 
 Jobs are processed by the org's bulk worker (``fakeorg.bulk.engine``). Error codes for wrong
@@ -61,7 +61,11 @@ _QUERY_KEYS = frozenset(
     {"operation", "query", "contentType", "columnDelimiter", "lineEnding", "concurrencyMode"}
 )
 _QUERY_OPERATIONS = ("query", "queryAll")
+# First API version of each resource; older versions answer 404 like an unknown resource.
+INGEST_SINCE = 41.0
+QUERY_SINCE = 47.0
 RESULT_PAGES_SINCE = 58.0
+OPAQUE_LOCATOR_SINCE = 49.0  # Sforce-Locator values were plain row numbers before
 RESULT_PAGES_PER_RESPONSE = 5
 
 
@@ -81,6 +85,11 @@ def _wrong_state(message: str) -> SalesforceError:
 
 def _jobs(ctx: Context) -> BulkJobs:
     return BulkJobs.of(ctx.org)
+
+
+def _since(ctx: Context, version: float) -> None:
+    if not ctx.version_at_least(version):
+        raise not_found()
 
 
 def _check_keys(body: Mapping[str, Any], allowed: frozenset[str]) -> None:
@@ -120,14 +129,20 @@ def _format(body: Mapping[str, Any]) -> tuple[str, str]:
     return line_ending, delimiter
 
 
-def _encode_offset(offset: int) -> str:
+def _encode_offset(offset: int, *, numeric: bool = False) -> str:
+    """The locator of a row offset: opaque base64 (v49.0+), or the digits themselves before."""
+    if numeric:
+        return str(offset)
     return base64.b64encode(str(offset).encode("ascii")).decode("ascii").rstrip("=")
 
 
-def _decode_offset(locator: str, limit: int) -> int:
+def _decode_offset(locator: str, limit: int, *, numeric: bool = False) -> int:
     try:
-        padded = locator + "=" * (-len(locator) % 4)
-        offset = int(base64.b64decode(padded, validate=True).decode("ascii"))
+        if numeric:
+            offset = int(locator) if locator.isdigit() and locator.isascii() else -1
+        else:
+            padded = locator + "=" * (-len(locator) % 4)
+            offset = int(base64.b64decode(padded, validate=True).decode("ascii"))
     except (binascii.Error, ValueError, UnicodeDecodeError):
         offset = -1
     if not 0 <= offset <= limit:
@@ -196,6 +211,7 @@ def _list(ctx: Context, accept: Lister, path: str) -> Response:
 
 
 def _ingest_job(ctx: Context) -> IngestJob:
+    _since(ctx, INGEST_SINCE)
     job = _jobs(ctx).get(ctx.args["job_id"], IngestJob)
     if job is None:
         raise not_found()
@@ -289,6 +305,7 @@ def _create_multipart(ctx: Context) -> Response:
 @routes.route(INGEST, methods=["POST"])
 def create_ingest_job(ctx: Context) -> Response:
     """POST /services/data/vXX.X/jobs/ingest (JSON, or multipart with the data)"""
+    _since(ctx, INGEST_SINCE)
     if ctx.request.mimetype == "multipart/form-data":
         return _create_multipart(ctx)
     job = _new_ingest_job(ctx, ctx.json_body(expect=None))
@@ -299,6 +316,7 @@ def create_ingest_job(ctx: Context) -> Response:
 @routes.route(INGEST, methods=["GET"])
 def list_ingest_jobs(ctx: Context) -> Response:
     """GET /services/data/vXX.X/jobs/ingest[?jobType=&isPkChunkingEnabled=&queryLocator=]"""
+    _since(ctx, INGEST_SINCE)
 
     def accept(job: Union[IngestJob, QueryJob, ClassicJob]) -> bool:
         return isinstance(job, IngestJob) or (isinstance(job, ClassicJob) and not job.is_query)
@@ -439,6 +457,7 @@ def unprocessed_records_camel(ctx: Context) -> Response:
 
 
 def _query_job(ctx: Context) -> QueryJob:
+    _since(ctx, QUERY_SINCE)
     job = _jobs(ctx).get(ctx.args["job_id"], QueryJob)
     if job is None:
         raise not_found()
@@ -448,6 +467,7 @@ def _query_job(ctx: Context) -> QueryJob:
 @routes.route(QUERY, methods=["POST"])
 def create_query_job(ctx: Context) -> Response:
     """POST /services/data/vXX.X/jobs/query"""
+    _since(ctx, QUERY_SINCE)
     body = ctx.json_body()
     _check_keys(body, _QUERY_KEYS)
     operation = _text_value(body, "operation")
@@ -483,6 +503,7 @@ def create_query_job(ctx: Context) -> Response:
 @routes.route(QUERY, methods=["GET"])
 def list_query_jobs(ctx: Context) -> Response:
     """GET /services/data/vXX.X/jobs/query[?jobType=&concurrencyMode=&queryLocator=]"""
+    _since(ctx, QUERY_SINCE)
 
     def accept(job: Union[IngestJob, QueryJob, ClassicJob]) -> bool:
         return isinstance(job, QueryJob) or (isinstance(job, ClassicJob) and job.is_query)
@@ -557,10 +578,13 @@ def query_results(ctx: Context) -> Response:
     with jobs.lock:
         _completed_query(ctx, job)
         locator = ctx.arg("locator")
-        offset = _decode_offset(locator, job.total) if locator else 0
+        numeric = float(job.api_version) < OPAQUE_LOCATOR_SINCE
+        offset = _decode_offset(locator, job.total, numeric=numeric) if locator else 0
         text, count, next_offset = job.page(offset, size)
     headers = {
-        "Sforce-Locator": _encode_offset(next_offset) if next_offset is not None else "null",
+        "Sforce-Locator": (
+            _encode_offset(next_offset, numeric=numeric) if next_offset is not None else "null"
+        ),
         "Sforce-NumberOfRecords": str(count),
     }
     return ctx.csv(text, headers=headers)
@@ -569,8 +593,7 @@ def query_results(ctx: Context) -> Response:
 @routes.route(QUERY + "/<job_id>/resultPages", methods=["GET"])
 def query_result_pages(ctx: Context) -> Response:
     """GET /services/data/vXX.X/jobs/query/{jobId}/resultPages (v58.0+)"""
-    if not ctx.version_at_least(RESULT_PAGES_SINCE):
-        raise not_found()
+    _since(ctx, RESULT_PAGES_SINCE)
     jobs = _jobs(ctx)
     job = _query_job(ctx)
     given = _max_records(ctx)

@@ -41,6 +41,7 @@ SOBJECTS = DATA + "/sobjects"
 DELETED_WINDOW = dt.timedelta(days=15)
 UPDATED_WINDOW = dt.timedelta(days=30)
 MAX_REPLICATION_IDS = 600_000
+ID_CREATE_SINCE = 37.0  # POST /sobjects/{SObject}/Id
 
 
 # ---- helpers -------------------------------------------------------------------------------------
@@ -267,7 +268,8 @@ def record(ctx: Context) -> Response:
     if method == "POST" and "_HttpMethod" in ctx.request.args:
         method = ctx.request.args["_HttpMethod"].upper()
     if method == "POST":
-        if record_id.lower() != "id":
+        # POST .../{SObject}/Id (a create through the Id pseudo external id) arrived in v37.0.
+        if record_id.lower() != "id" or not ctx.version_at_least(ID_CREATE_SINCE):
             raise SalesforceError(
                 405,
                 "METHOD_NOT_ALLOWED",
@@ -349,10 +351,17 @@ def by_external_id(ctx: Context) -> Response:
 
 def _upsert(ctx: Context, obj: ObjectDef, key: str, value: str) -> Response:
     fields = record_fields(ctx, obj)
-    # A body that repeats the URL's external id with the same value is tolerated.
+    # A body that repeats the URL's external id with the same value is tolerated; another value
+    # (null included) would silently re-key the matched record, and is refused instead.
     for name in [k for k in fields if k.lower() == key.lower()]:
-        if fields[name] is not None and str(fields[name]) == value:
-            del fields[name]
+        if fields[name] is None or str(fields[name]) != value:
+            raise SalesforceError(
+                400,
+                "INVALID_FIELD",
+                f"The {name} field should not be specified in the sobject data.",
+                fields=[name],
+            )
+        del fields[name]
     new_style = ctx.version_at_least(46.0)
     update_only = (
         ctx.version_at_least(61.0) and ctx.request.args.get("updateOnly", "").lower() == "true"

@@ -55,6 +55,9 @@ _RESOURCES = (
     "sobjects",
     "ui-api",
 )
+# Resources that appeared after the oldest served version (31.0); older maps leave them out,
+# as their paths answer 404 there.
+_SINCE = {"composite": 34.0, "wave": 36.0, "jobs": 41.0}
 
 
 @routes.route("/services/data", auth="none", api_usage=False)
@@ -74,6 +77,7 @@ def resources(ctx: Context) -> Response:
     base = f"/services/data/v{ctx.version}"
     result = {}
     for name in _RESOURCES:
-        result[name] = f"{base}/{name}"
+        if ctx.version_at_least(_SINCE.get(name, 0.0)):
+            result[name] = f"{base}/{name}"
     result["identity"] = ctx.org.identity_url(ctx.user_id)
     return ctx.json(result)

@@ -1,4 +1,4 @@
-"""CRM Analytics (Wave): datasets and SAQL queries over the store.
+"""CRM Analytics (Wave): datasets and SAQL queries over the store (v36.0+; older versions 404).
 
 * ``GET /services/data/vXX.X/wave/datasets`` — list (``q``, ``pageSize``, ``page``).
 * ``GET /wave/datasets/{idOrApiName}`` — one dataset (18/15-char ``0Fb`` id or API name).
@@ -21,7 +21,7 @@ import attrs
 from werkzeug.wrappers import Response
 
 from .. import ids
-from ..errors import SalesforceError
+from ..errors import SalesforceError, not_found
 from ..org import OrgState
 from ..wave import DatasetDefinition, WaveRegistry
 from . import DATA, Context, Routes
@@ -32,6 +32,13 @@ if TYPE_CHECKING:
 routes = Routes("wave")
 
 _SETTING_PREFIX = "wave_dataset:"
+WAVE_SINCE = 36.0
+
+
+def _since(ctx: Context) -> None:
+    """The Wave REST API starts at v36.0: older versions have no such resource."""
+    if not ctx.version_at_least(WAVE_SINCE):
+        raise not_found()
 
 
 @attrs.frozen
@@ -142,6 +149,7 @@ def _page_size(ctx: Context) -> int:
 @routes.route(DATA + "/wave/datasets")
 def datasets(ctx: Context) -> Response:
     """GET /services/data/vXX.X/wave/datasets"""
+    _since(ctx)
     body = wave_registry(ctx.org).to_json(
         ctx.api_version,
         q=ctx.arg("q"),
@@ -155,6 +163,7 @@ def datasets(ctx: Context) -> Response:
 @routes.route(DATA + "/wave/datasets/<id_or_name>", methods=["GET", "DELETE"])
 def dataset(ctx: Context) -> Response:
     """GET/DELETE /services/data/vXX.X/wave/datasets/{idOrApiName}"""
+    _since(ctx)
     registry = wave_registry(ctx.org)
     found = registry.get(ctx.args["id_or_name"])
     if ctx.request.method == "DELETE":
@@ -167,6 +176,7 @@ def dataset(ctx: Context) -> Response:
 @routes.route(DATA + "/wave/query", methods=["POST"])
 def query(ctx: Context) -> Response:
     """POST /services/data/vXX.X/wave/query"""
+    _since(ctx)
     body: dict[str, Any] = ctx.json_body()
     saql = body.get("query")
     if not isinstance(saql, str) or not saql.strip():

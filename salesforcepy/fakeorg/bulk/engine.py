@@ -29,7 +29,7 @@ from ..schema import format_datetime
 from .classic import BatchProblem, ClassicBatch, ClassicJob, parse_batch
 from .csvio import CsvProblem
 from .jobs import IngestJob, QueryJob
-from .querying import run_bulk_query
+from .querying import SELECT_ORDER_SINCE, alphabetical, run_bulk_query
 from .rows import RowApplier, header_problem
 from .settings import BulkSettings
 
@@ -292,6 +292,8 @@ class BulkJobs:
                 with self.lock:
                     self._fail(job, f"{exc.error_code} : {exc.message}")
                 return
+            if float(job.api_version) < SELECT_ORDER_SINCE:
+                columns, rows = alphabetical(columns, rows)
             with self.lock:
                 job.columns, job.rows = columns, rows
         with self.lock:

@@ -2,7 +2,8 @@
 
 Both Bulk API 2.0 query jobs and Bulk 1.0 query batches run their SOQL through
 :func:`salesforcepy.fakeorg.soql.run_query`; this module checks the statement first (at job
-creation for Bulk 2.0) and flattens the records into rows whose columns follow the SELECT list.
+creation for Bulk 2.0) and flattens the records into rows whose columns follow the SELECT list
+(Bulk 2.0 jobs of API versions before 50.0 sort them by name instead, see :func:`alphabetical`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,18 @@ from ..errors import SalesforceError
 if TYPE_CHECKING:
     from ..store import Store
 
-__all__ = ["BulkQuery", "cell", "check_query", "run_bulk_query"]
+__all__ = [
+    "SELECT_ORDER_SINCE",
+    "BulkQuery",
+    "alphabetical",
+    "cell",
+    "check_query",
+    "run_bulk_query",
+]
+
+SELECT_ORDER_SINCE = 50.0
+"""Bulk 2.0 query results follow the SELECT list from this version; before, the columns were
+sorted alphabetically."""
 
 
 @attrs.frozen
@@ -117,3 +129,10 @@ def run_bulk_query(
     columns = list(result.columns)
     rows = [[cell(_value(record, column)) for column in columns] for record in result.records]
     return columns, rows, result.records
+
+
+def alphabetical(columns: list[str], rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
+    """``columns`` sorted by name (ignoring case) and each row's cells moved with them: the
+    column order of Bulk 2.0 query results before v50.0."""
+    order = sorted(range(len(columns)), key=lambda i: (columns[i].lower(), columns[i]))
+    return [columns[i] for i in order], [[row[i] for i in order] for row in rows]

@@ -99,6 +99,27 @@ def _outcome(response: Response) -> tuple[int, dict[str, str], Any]:
     return response.status_code, headers, body
 
 
+def _refuse_blob_reads(ctx: Context, subs: list[_Sub]) -> None:
+    """Composite runs sObject resources but not blob retrieval (``GET .../{id}/Body``)."""
+    for sub in subs:
+        if sub.method != "GET" or sub.kind != "sobjects":
+            continue
+        match = _DATA_URL_RE.match(sub.url)
+        parts = match.group(1).strip("/").split("/") if match else []
+        if len(parts) != 4:
+            continue
+        try:
+            obj = ctx.store.object(parts[1])
+        except SalesforceError:
+            continue
+        field = obj.field(parts[3])
+        if field is not None and field.type == "base64" and obj.field(parts[2]) is None:
+            raise _bad_input(
+                f"Subrequest {sub.reference_id}: {sub.url} retrieves blob data, which composite "
+                "does not support; read it with a GET of its own"
+            )
+
+
 class _Sub:
     __slots__ = ("body", "headers", "kind", "method", "reference_id", "url")
 
@@ -296,6 +317,7 @@ def run_composite(ctx: Context, body: Any) -> dict[str, Any]:
     subs = _parse_subrequests(
         body.get("compositeRequest"), "compositeRequest", MAX_SUBREQUESTS, MAX_QUERY_OR_COLLECTIONS
     )
+    _refuse_blob_reads(ctx, subs)
     return {"compositeResponse": _execute(ctx, subs, all_or_none)}
 
 
@@ -324,6 +346,7 @@ def run_graph(ctx: Context, body: Any) -> dict[str, Any]:
         subs = _parse_subrequests(
             graph.get("compositeRequest"), "compositeRequest", MAX_GRAPH_NODES, None
         )
+        _refuse_blob_reads(ctx, subs)
         parsed.append((graph_id, subs))
     answers = []
     for graph_id, subs in parsed:
