@@ -975,23 +975,29 @@ class Client:
         self,
         soql: str,
         *,
+        include_deleted: bool = False,
         timeout: Optional[Timeout] = None,
         proxies: Optional[Proxies] = None,
         version: Optional[str] = None,
     ) -> Result:
         """``GET /services/data/vXX.X/query?q={soql}``; see :meth:`.Query.query`."""
-        return Query(self).query(soql, timeout=timeout, proxies=proxies, version=version)
+        return Query(self).query(
+            soql, include_deleted=include_deleted, timeout=timeout, proxies=proxies, version=version
+        )
 
     def query_more(
         self,
         soql: str,
         *,
+        include_deleted: bool = False,
         timeout: Optional[Timeout] = None,
         proxies: Optional[Proxies] = None,
         version: Optional[str] = None,
     ) -> Result:
         """``GET query?q={soql}`` then every ``nextRecordsUrl``; see :meth:`.Query.query_more`."""
-        return Query(self).query_more(soql, timeout=timeout, proxies=proxies, version=version)
+        return Query(self).query_more(
+            soql, include_deleted=include_deleted, timeout=timeout, proxies=proxies, version=version
+        )
 
     def search(
         self,

@@ -3,6 +3,8 @@
 REST paths covered (relative to ``/services/data/vXX.X/``):
 
 - ``GET query?q={SOQL}`` — :meth:`Query.query`, first page of :meth:`Query.query_more`
+- ``GET queryAll?q={SOQL}`` — the same with ``include_deleted=True``: deleted (in the Recycle Bin)
+  and archived records are returned too, with ``IsDeleted`` true
 - ``GET {nextRecordsUrl}`` (``/services/data/vXX.X/query/{locator}``) — further pages
 - ``GET search/?q={SOSL}`` — :meth:`Query.search`
 
@@ -26,13 +28,19 @@ __all__ = ["Query", "next_page_request", "query_request", "search_request"]
 _NEXT_PREFIX = "/services/data/"
 
 
-def query_request(soql: str) -> Request:
-    """``GET query?q={soql}``.
+def query_request(soql: str, include_deleted: bool = False) -> Request:
+    """``GET query?q={soql}``, or ``GET queryAll?q={soql}`` when ``include_deleted`` is true.
 
     Raises:
-        TypeError, ValueError: ``soql`` is not a non-empty string.
+        TypeError, ValueError: ``soql`` is not a non-empty string, or ``include_deleted`` is not a
+            bool.
     """
-    return Request.get("query", params={"q": require_text(soql, "soql")})
+    if not isinstance(include_deleted, bool):
+        raise TypeError(
+            f"include_deleted must be True or False, not {type(include_deleted).__name__}"
+        )
+    path = "queryAll" if include_deleted else "query"
+    return Request.get(path, params={"q": require_text(soql, "soql")})
 
 
 def search_request(sosl: str) -> Request:
@@ -72,6 +80,7 @@ class Query:
         self,
         soql: str,
         *,
+        include_deleted: bool = False,
         timeout: Optional[Timeout] = None,
         proxies: Optional[Proxies] = None,
         version: Optional[str] = None,
@@ -80,6 +89,9 @@ class Query:
 
         Args:
             soql: the SOQL text.
+            include_deleted: use ``queryAll``, which also returns deleted and archived records
+                (``IsDeleted`` true). Deleted records stay queryable until the Recycle Bin is
+                emptied.
             timeout: per-call (connect, read) timeout.
             proxies: per-call proxy map.
             version: per-call API version.
@@ -89,13 +101,17 @@ class Query:
             more pages exist, ``nextRecordsUrl``.
         """
         return self._client._send(
-            query_request(soql), timeout=timeout, proxies=proxies, version=version
+            query_request(soql, include_deleted),
+            timeout=timeout,
+            proxies=proxies,
+            version=version,
         )
 
     def query_more(
         self,
         soql: str,
         *,
+        include_deleted: bool = False,
         timeout: Optional[Timeout] = None,
         proxies: Optional[Proxies] = None,
         version: Optional[str] = None,
@@ -107,6 +123,8 @@ class Query:
 
         Args:
             soql: the SOQL text.
+            include_deleted: start with ``queryAll`` (deleted and archived records too); the
+                following pages are the ``nextRecordsUrl`` Salesforce returns.
             timeout: per-call (connect, read) timeout.
             proxies: per-call proxy map.
             version: per-call API version.
@@ -117,7 +135,13 @@ class Query:
             page's, with its errors in ``request.exceptions``.
         """
         pages: list[Any] = []
-        body, sent = self.query(soql, timeout=timeout, proxies=proxies, version=version)
+        body, sent = self.query(
+            soql,
+            include_deleted=include_deleted,
+            timeout=timeout,
+            proxies=proxies,
+            version=version,
+        )
         while not sent.exceptions:
             if not isinstance(body, dict):
                 self._client._record(

@@ -239,6 +239,50 @@ def test_next_page_request_rejects_paths_outside_the_data_api() -> None:
             next_page_request(bad)
 
 
+def test_include_deleted_asks_query_all(sf: salesforcepy.Client, requests_mock: Any) -> None:
+    page = {"totalSize": 1, "done": True, "records": [{"Id": "rec0", "IsDeleted": True}]}
+    requests_mock.get(f"{DATA}/queryAll", json=page)
+
+    body, request = sf.query("SELECT Id, IsDeleted FROM Account", include_deleted=True)
+
+    assert body == page
+    assert request.method == "GET"
+    assert request.url.split("?")[0] == f"{DATA}/queryAll"
+    assert query_pairs(request.url) == [("q", "SELECT Id, IsDeleted FROM Account")]
+
+
+def test_query_more_with_include_deleted_starts_at_query_all_then_follows_the_cursor(
+    sf: salesforcepy.Client, requests_mock: Any
+) -> None:
+    first = {
+        "totalSize": 2,
+        "done": False,
+        "records": [{"Id": "rec0"}],
+        "nextRecordsUrl": f"/services/data/v58.0/queryAll/{CURSOR}-1",
+    }
+    second = {"totalSize": 2, "done": True, "records": [{"Id": "rec1"}]}
+    requests_mock.get(f"{DATA}/queryAll", json=first)
+    requests_mock.get(f"{DATA}/queryAll/{CURSOR}-1", json=second)
+    plain = requests_mock.get(f"{DATA}/query", json=second)
+
+    pages, request = sf.query_more("SELECT Id FROM Account", include_deleted=True)
+
+    assert pages == [first, second]
+    assert request.url == f"{DATA}/queryAll/{CURSOR}-1"
+    assert not plain.called
+
+
+@pytest.mark.parametrize("value", ["yes", 1, None])
+def test_include_deleted_must_be_a_bool(
+    sf: salesforcepy.Client, requests_mock: Any, value: Any
+) -> None:
+    with pytest.raises(TypeError, match="include_deleted"):
+        sf.query("SELECT Id FROM Account", include_deleted=value)
+    with pytest.raises(TypeError, match="include_deleted"):
+        sf.query_more("SELECT Id FROM Account", include_deleted=value)
+    assert not requests_mock.called
+
+
 def test_search(sf: salesforcepy.Client, requests_mock: Any) -> None:
     found = {"searchRecords": [{"attributes": {"type": "Account"}, "Id": "001", "Name": "Acme"}]}
     requests_mock.get(f"{DATA}/search/", json=found)
