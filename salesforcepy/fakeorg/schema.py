@@ -164,7 +164,10 @@ def parse_datetime(text: str) -> dt.datetime:
         micro,
         tzinfo=tz,
     )
-    return value.astimezone(dt.timezone.utc)
+    try:
+        return value.astimezone(dt.timezone.utc)
+    except OverflowError:  # 9999-12-31T23:00:00-01:00 is in year 10000 in UTC
+        raise ValueError(f"not a date-time: {text!r}") from None
 
 
 def parse_date(text: str) -> dt.date:

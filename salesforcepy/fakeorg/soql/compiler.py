@@ -1052,7 +1052,13 @@ class Compiler:
     ) -> tuple[str, str]:
         if n is not None and n < 0:
             raise self.malformed(literal.position, f"unexpected token: {literal.text}")
-        found = date_range(name, n, self.today)
+        try:
+            found = date_range(name, n, self.today)
+        except (OverflowError, ValueError):
+            # n so large that the range leaves the calendar (years 1 to 9999)
+            raise self.malformed(
+                literal.position, f"date literal out of range: {literal.text}"
+            ) from None
         if found is None:
             raise self.malformed(literal.position, f"unexpected token: {literal.text}")
         if expr.category == "date":
