@@ -58,6 +58,7 @@ from .shape import (
 )
 
 MAX_OFFSET = 2000
+MAX_SQL_INTEGER = 2**63 - 1
 FIELDS_LIMIT = 200
 # Text areas longer than this are "long text areas": not filterable, sortable or groupable.
 LONG_TEXT = 255
@@ -1024,9 +1025,10 @@ class Compiler:
         if kind == "number":
             if cat != "number":
                 raise self._type_mismatch(literal, expr)
-            if "." in literal.text:
-                return Point(float(literal.text))
-            return Point(int(literal.text))
+            whole = int(literal.text) if "." not in literal.text else None
+            if whole is None or abs(whole) > MAX_SQL_INTEGER:
+                return Point(float(literal.text))  # SQLite compares it with integers just as well
+            return Point(whole)
         if kind == "date":
             if cat != "date":
                 raise self._type_mismatch(literal, expr)
@@ -1133,7 +1135,8 @@ class Compiler:
             return None
         if not literal.text.isdigit():
             raise self.malformed(literal.position, f"unexpected token: {literal.text}")
-        return int(literal.text)
+        # SQLite takes 64-bit integers; a LIMIT beyond that is no limit at all.
+        return min(int(literal.text), MAX_SQL_INTEGER)
 
     def _check_words(self, query: ast.Query) -> None:
         """Words after WITH, FOR, UPDATE, USING SCOPE: ignored, but they must be real ones."""

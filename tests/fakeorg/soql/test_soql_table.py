@@ -364,6 +364,15 @@ CASES = [
     Case("SELECT Name FROM Account ORDER BY Name LIMIT 2 OFFSET 3", "Name", ALL_NAMES[3:5]),
     Case("SELECT Name FROM Account ORDER BY Name OFFSET 4", "Name", ALL_NAMES[4:]),
     Case("SELECT Name FROM Account OFFSET 2001", "", "NUMBER_OUTSIDE_VALID_RANGE"),
+    Case("SELECT Name FROM Account ORDER BY Name LIMIT 99999999999999999999999", "Name", ALL_NAMES),
+    Case("SELECT COUNT() FROM Account LIMIT 99999999999999999999999", "", 6),
+    Case(
+        "SELECT Name FROM Account WHERE NumberOfEmployees < 99999999999999999999999 "
+        "AND NumberOfEmployees > -99999999999999999999999 ORDER BY Name",
+        "Name",
+        ALL_NAMES,
+    ),
+    Case("SELECT Name FROM Account WHERE NumberOfEmployees = 99999999999999999999999", "Name", []),
     Case(
         "SELECT Name FROM Account WITH SECURITY_ENFORCED ORDER BY Name LIMIT 1",
         "Name",
