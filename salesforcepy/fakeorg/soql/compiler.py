@@ -119,45 +119,59 @@ def _type_name(expr: Expr) -> str:
     return {"datetime": "dateTime", "int": "integer"}.get(kind, kind)
 
 
+class BadEscape(ValueError):
+    """A string literal with a backslash sequence SOQL does not define (the message says which)."""
+
+
 def unescape_string(raw: str) -> str:
-    """The value of a quoted SOQL string literal (``raw`` includes the quotes)."""
-    body = raw[1:-1]
-    out: list[str] = []
-    i = 0
-    while i < len(body):
-        char = body[i]
-        if char == "\\" and i + 1 < len(body):
-            nxt = body[i + 1]
-            if nxt == "u" and _is_hex(body[i + 2 : i + 6]):
-                out.append(chr(int(body[i + 2 : i + 6], 16)))
-                i += 6
-                continue
-            out.append(_STRING_ESCAPES.get(nxt, nxt))
-            i += 2
-            continue
-        out.append(char)
-        i += 1
-    return "".join(out)
+    """The value of a quoted SOQL string literal (``raw`` includes the quotes).
+
+    Raises ``BadEscape`` for a backslash sequence that SOQL does not define, ``\\%`` and ``\\_``
+    included (they belong to LIKE patterns).
+    """
+    return _decode(raw, like=False)
 
 
 def like_pattern(raw: str) -> str:
-    """A SOQL LIKE literal as an SQLite LIKE pattern with ``\\`` as escape character."""
+    """A SOQL LIKE literal as an SQLite LIKE pattern with ``\\`` as escape character.
+
+    Raises ``BadEscape`` like ``unescape_string``.
+    """
+    return _decode(raw, like=True)
+
+
+def _decode(raw: str, *, like: bool) -> str:
+    """The escapes of SOQL's reference (``\\n \\r \\t \\b \\f`` in either case, ``\\' \\" \\\\``,
+    ``\\%`` and ``\\_`` in LIKE only) plus ``\\uXXXX``; Salesforce refuses any other backslash."""
     body = raw[1:-1]
     out: list[str] = []
     i = 0
     while i < len(body):
         char = body[i]
-        if char == "\\" and i + 1 < len(body):
-            nxt = body[i + 1]
-            if nxt in "%_\\":
-                out.append("\\" + nxt)
-            else:
-                out.append(_STRING_ESCAPES.get(nxt, nxt))
-            i += 2
+        if char != "\\":
+            out.append(char)
+            i += 1
             continue
-        out.append(char)
-        i += 1
-    return "".join(out)
+        nxt = body[i + 1 : i + 2]
+        if nxt == "u" and _is_hex(body[i + 2 : i + 6]):
+            decoded = chr(int(body[i + 2 : i + 6], 16))
+            out.append("\\\\" if like and decoded == "\\" else decoded)
+            i += 6
+        elif like and nxt in ("%", "_", "\\"):
+            out.append("\\" + nxt)
+            i += 2
+        elif nxt and (nxt in _STRING_ESCAPES or nxt.lower() in "nrtbf"):
+            out.append(_STRING_ESCAPES[nxt if nxt in _STRING_ESCAPES else nxt.lower()])
+            i += 2
+        else:
+            raise BadEscape(f"Illegal character sequence '\\{nxt}' in string literal: {raw}")
+    text = "".join(out)
+    # Pairs of \u escapes make one character, as in Java's UTF-16 strings; halves stay invalid.
+    try:
+        text = text.encode("utf-16", "surrogatepass").decode("utf-16")
+    except UnicodeDecodeError:
+        raise BadEscape(f"Invalid unicode escape in string literal: {raw}") from None
+    return text
 
 
 def balanced(operator: str, parts: list[str]) -> str:
@@ -895,7 +909,7 @@ class Compiler:
                 return f"{sql} IS NULL"
             if literal.kind != "string":
                 raise self._type_mismatch(literal, expr)
-            pattern = stmt.param(like_pattern(literal.text))
+            pattern = stmt.param(self._string(literal, like=True))
             return f"{sql} LIKE {pattern} ESCAPE {stmt.param(chr(92))}"
 
         if operator in ("IN", "NOT IN"):
@@ -947,7 +961,7 @@ class Compiler:
         for literal in comparison.values:
             if literal.kind != "string":
                 raise self._type_mismatch(literal, expr)
-            wanted = [v.strip().lower() for v in unescape_string(literal.text).split(";")]
+            wanted = [v.strip().lower() for v in self._string(literal).split(";")]
             tests = [f"instr({padded}, {stmt.param(';' + v + ';')}) > 0" for v in wanted if v]
             alternatives.append(balanced(" AND ", tests) if tests else "(0)")
         return balanced(" OR ", alternatives)
@@ -1007,7 +1021,7 @@ class Compiler:
             name, _, number = literal.text.partition(":")
             return self._date_range(literal, name, int(number), expr)
         if kind == "string":
-            text = unescape_string(literal.text)
+            text = self._string(literal)
             if text == "" and cat in ("text", "multi", "id"):
                 return None  # Salesforce stores no empty strings: '' means null
             if cat in ("text", "multi"):
@@ -1048,6 +1062,14 @@ class Compiler:
         raise self.malformed(
             literal.position, f"unexpected token: {literal.text}"
         )  # pragma: no cover
+
+    def _string(self, literal: ast.Literal, *, like: bool = False) -> str:
+        """The value of a string literal (a LIKE pattern if ``like``); MALFORMED_QUERY for an
+        escape sequence SOQL does not define."""
+        try:
+            return like_pattern(literal.text) if like else unescape_string(literal.text)
+        except BadEscape as exc:
+            raise self.malformed(literal.position, str(exc)) from None
 
     def _date_range(
         self, literal: ast.Literal, name: str, n: Optional[int], expr: Expr

@@ -91,6 +91,12 @@ CASES = [
     ),
     Case("SELECT LastName FROM Contact WHERE LastName LIKE 'o\\'%'", "LastName", ["O'Brien"]),
     Case("SELECT LastName FROM Contact WHERE LastName = 'O\\'Brien'", "LastName", ["O'Brien"]),
+    Case("SELECT Name FROM Account WHERE Name LIKE '\\u0041cme%'", "Name", ["Acme Corp"]),
+    Case("SELECT Name FROM Account WHERE Name = 'Acme\\sCorp'", "", "MALFORMED_QUERY"),
+    Case("SELECT Name FROM Account WHERE Site = 'HQ\\_1'", "", "MALFORMED_QUERY"),
+    Case("SELECT Name FROM Account WHERE Name LIKE 'Acme\\ Corp'", "", "MALFORMED_QUERY"),
+    Case("SELECT Name FROM Account WHERE Name = '\\ud800'", "", "MALFORMED_QUERY"),
+    Case("SELECT Name FROM Account WHERE Regions__c INCLUDES ('\\q')", "", "MALFORMED_QUERY"),
     Case(
         "SELECT Name FROM Account WHERE (Industry = 'Banking' OR Industry = 'Energy') "
         "AND Rating = 'Hot' ORDER BY Name",
