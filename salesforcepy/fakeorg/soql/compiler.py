@@ -709,23 +709,20 @@ class Compiler:
     def _count(
         self, query: ast.Query, scope: Scope, limit: Optional[int], offset: Optional[int]
     ) -> Plan:
+        # The SOQL reference: COUNT() cannot be used with ORDER BY, nor (since API 19.0) with
+        # GROUP BY; COUNT(fieldName) is the way to count groups.
+        if query.group_by:
+            raise self.malformed(query.group_by[0].position, "COUNT() cannot be used with GROUP BY")
+        if query.order_by:
+            expression = query.order_by[0].expression
+            raise self.malformed(expression.position, "COUNT() cannot be used with ORDER BY")
+        if query.having is not None:
+            raise self.malformed(query.object_name.position, "HAVING requires GROUP BY")
         stmt = scope.stmt
         where = self._where(query, scope)
-        group_sql: list[str] = []
-        having = ""
-        if query.group_by:
-            groups = self._groups(query.group_by, scope)
-            group_sql = [sql for sql, _ in groups.values()]
-            if query.having is not None:
-                having = self._condition(query.having, scope, groups)
-        self._order(query.order_by, scope, None)  # checked, irrelevant to a count
         inner = f"SELECT 1 FROM {scope.from_sql()}"
         if where:
             inner += " WHERE " + " AND ".join(where)
-        if group_sql:
-            inner += " GROUP BY " + ", ".join(group_sql)
-            if having:
-                inner += " HAVING " + having
         inner += self._limit_sql(stmt, limit, offset)
         sql = f"SELECT COUNT(*) FROM ({inner})"
         return Plan("count", scope.obj, sql, stmt.params, [], [])

@@ -334,6 +334,9 @@ CASES = [
     Case("SELECT SUM(Name) FROM Account", "", "INVALID_FIELD"),
     Case("SELECT Name FROM Account WHERE COUNT(Id) > 1", "", "MALFORMED_QUERY"),
     Case("SELECT COUNT(), Name FROM Account", "", "MALFORMED_QUERY"),
+    Case("SELECT COUNT() FROM Account GROUP BY Industry", "", "MALFORMED_QUERY"),
+    Case("SELECT COUNT() FROM Account ORDER BY Name", "", "MALFORMED_QUERY"),
+    Case("SELECT COUNT() FROM Account HAVING COUNT(Id) > 1", "", "MALFORMED_QUERY"),
     # ---- multi-select picklists ----------------------------------------------------------------
     Case(
         "SELECT Name FROM Account WHERE Regions__c INCLUDES ('AMER') ORDER BY Name",
