@@ -72,6 +72,8 @@ NOCASE_TYPES = TEXT_TYPES - {"id", "reference"}
 INTEGER_TYPES = frozenset({"int", "long"})
 REAL_TYPES = frozenset({"double", "currency", "percent"})
 COMPOUND_TYPES = frozenset({"address", "location"})
+# Never groupable on Salesforce: fractional numbers, and date-times (grouped by DAY_ONLY() etc.).
+UNGROUPABLE_TYPES = REAL_TYPES | {"datetime"}
 ALL_TYPES = (
     TEXT_TYPES
     | INTEGER_TYPES
@@ -588,7 +590,7 @@ class FieldDef:
             "extraTypeInfo": None,
             "filterable": self.filterable,
             "filteredLookupInfo": None,
-            "groupable": self.groupable,
+            "groupable": self.groupable and self.type not in UNGROUPABLE_TYPES,
             "highScaleNumber": False,
             "htmlFormatted": False,
             "idLookup": self.id_lookup or self.type == "id" or self.external_id,

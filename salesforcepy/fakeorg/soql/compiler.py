@@ -32,6 +32,7 @@ from ..schema import (
     INTEGER_TYPES,
     REAL_TYPES,
     TEXT_TYPES,
+    UNGROUPABLE_TYPES,
     FieldDef,
     ObjectDef,
     format_date,
@@ -1180,6 +1181,8 @@ class Compiler:
         if field.type in ("base64", *COMPOUND_TYPES) or _long_text(field):
             allowed = False
         if use != "filtered" and field.type == "multipicklist":
+            allowed = False
+        if use == "grouped" and field.type in UNGROUPABLE_TYPES:
             allowed = False
         if not allowed:
             raise self.error(

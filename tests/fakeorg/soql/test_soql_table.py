@@ -332,6 +332,20 @@ CASES = [
     Case("SELECT Name, COUNT(Id) FROM Account", "", "MALFORMED_QUERY"),
     Case("SELECT Industry, Name FROM Account GROUP BY Industry", "", "MALFORMED_QUERY"),
     Case("SELECT SUM(Name) FROM Account", "", "INVALID_FIELD"),
+    Case("SELECT CreatedDate FROM Account GROUP BY CreatedDate", "", "INVALID_FIELD"),
+    Case("SELECT COUNT(Id) FROM Account GROUP BY AnnualRevenue", "", "INVALID_FIELD"),
+    Case("SELECT COUNT(Id) FROM Project__c GROUP BY Budget__c", "", "INVALID_FIELD"),
+    Case(
+        "SELECT Kickoff__c, COUNT(Id) FROM Project__c GROUP BY Kickoff__c ORDER BY Kickoff__c",
+        "Kickoff__c, expr0",
+        [(None, 1), ("2024-05-01", 1), ("2024-06-01", 1)],
+    ),
+    Case(
+        "SELECT NumberOfEmployees n FROM Account WHERE NumberOfEmployees > 100 "
+        "GROUP BY NumberOfEmployees ORDER BY NumberOfEmployees",
+        "n",
+        [120, 500, 1000],
+    ),
     Case("SELECT Name FROM Account WHERE COUNT(Id) > 1", "", "MALFORMED_QUERY"),
     Case("SELECT COUNT(), Name FROM Account", "", "MALFORMED_QUERY"),
     Case("SELECT COUNT() FROM Account GROUP BY Industry", "", "MALFORMED_QUERY"),
