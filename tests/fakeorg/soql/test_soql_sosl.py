@@ -8,6 +8,7 @@ import pytest
 
 from salesforcepy.fakeorg.errors import SalesforceError
 from salesforcepy.fakeorg.soql import run_search
+from salesforcepy.fakeorg.store import Store
 
 from .conftest import API
 
@@ -166,3 +167,30 @@ def test_search_errors(org: Any, sosl: str, code: str) -> None:
         search(org, sosl)
     assert caught.value.status == 400
     assert caught.value.error_code == code
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("éclair", ["Éclair Café"]),
+        ("ÉCLAIR", ["Éclair Café"]),
+        ("café", ["Éclair Café"]),
+        ("CAFÉ", ["Éclair Café"]),
+        ("müller", ["Müller GmbH", "MÜLLER AG"]),
+        ("zürich", ["Zürich Re"]),
+        ("bücher", ["bücher—verlag"]),
+        ("verlag", ["bücher—verlag"]),
+        # Accented letters are part of a word, not boundaries: no match inside a word.
+        ("clair", []),
+        ("caf", []),
+        ("ller", []),
+        ("rich", []),
+        ("m?ller", ["Müller GmbH", "MÜLLER AG"]),
+    ],
+)
+def test_accented_letters_are_word_characters_in_any_case(term: str, expected: list[str]) -> None:
+    with Store() as store:
+        for name in ("Éclair Café", "Müller GmbH", "MÜLLER AG", "Zürich Re", "bücher—verlag"):
+            store.create("Account", {"Name": name})
+        records = run_search(store, f"FIND {{{term}}} RETURNING Account(Name)", api_version=API)
+    assert [r["Name"] for r in records] == expected
