@@ -910,6 +910,10 @@ class Compiler:
             pattern = stmt.param(self._string(literal, like=True))
             return f"{sql} LIKE {pattern} ESCAPE {stmt.param(chr(92))}"
 
+        if kind == "multi" and operator in ("=", "!=", "IN", "NOT IN"):
+            positive = self._multi_equals(comparison, expr, stmt)
+            return positive if operator in ("=", "IN") else f"NOT IFNULL({positive}, 0)"
+
         if operator in ("IN", "NOT IN"):
             points: list[str] = []
             parts: list[str] = []
@@ -962,6 +966,28 @@ class Compiler:
             wanted = [v.strip().lower() for v in self._string(literal).split(";")]
             tests = [f"instr({padded}, {stmt.param(';' + v + ';')}) > 0" for v in wanted if v]
             alternatives.append(balanced(" AND ", tests) if tests else "(0)")
+        return balanced(" OR ", alternatives)
+
+    def _multi_equals(self, comparison: ast.Comparison, expr: Expr, stmt: Statement) -> str:
+        """``=`` / IN on a multi-select picklist: exactly the listed values are selected, in any
+        order (``'AMER;EMEA'`` matches "EMEA;AMER")."""
+        alternatives = []
+        for literal in comparison.values:
+            if literal.kind == "word" and literal.text.lower() == "null":
+                alternatives.append(f"{expr.sql} IS NULL")
+                continue
+            if literal.kind != "string":
+                raise self._type_mismatch(literal, expr)
+            split = (v.strip().lower() for v in self._string(literal).split(";"))
+            wanted = list(dict.fromkeys(v for v in split if v))
+            if not wanted:
+                alternatives.append(f"{expr.sql} IS NULL")  # '' means null
+                continue
+            padded = f"(';' || lower({expr.sql}) || ';')"
+            tests = [f"instr({padded}, {stmt.param(';' + v + ';')}) > 0" for v in wanted]
+            count = f"(length({expr.sql}) - length(replace({expr.sql}, ';', '')) + 1)"
+            tests.append(f"{count} = {stmt.param(len(wanted))}")
+            alternatives.append(balanced(" AND ", tests))
         return balanced(" OR ", alternatives)
 
     def _semi_join(self, comparison: ast.Comparison, outer: Expr, scope: Scope) -> str:

@@ -368,6 +368,26 @@ CASES = [
         ["Hooli", "stark industries", "Umbrella"],
     ),
     Case("SELECT Name FROM Account WHERE Name INCLUDES ('x')", "", "INVALID_QUERY_FILTER_OPERATOR"),
+    # = and IN on a multi-select picklist: exactly these values, in any order and case.
+    Case("SELECT Name FROM Account WHERE Regions__c = 'EMEA;AMER'", "Name", ["Acme Corp"]),
+    Case("SELECT Name FROM Account WHERE Regions__c = 'amer;emea'", "Name", ["Acme Corp"]),
+    Case("SELECT Name FROM Account WHERE Regions__c = 'AMER'", "Name", ["Globex"]),
+    Case("SELECT Name FROM Account WHERE Regions__c = 'AMER;EMEA;APAC'", "Name", []),
+    Case(
+        "SELECT Name FROM Account WHERE Regions__c IN ('APAC;AMER', 'APAC') ORDER BY Name",
+        "Name",
+        ["Hooli", "Initech"],
+    ),
+    Case(
+        "SELECT Name FROM Account WHERE Regions__c != 'AMER;EMEA' ORDER BY Name",
+        "Name",
+        ["Globex", "Hooli", "Initech", "stark industries", "Umbrella"],
+    ),
+    Case(
+        "SELECT Name FROM Account WHERE Regions__c NOT IN ('AMER', null) ORDER BY Name",
+        "Name",
+        ["Acme Corp", "Hooli", "Initech"],
+    ),
     # ---- ids -----------------------------------------------------------------------------------
     Case("SELECT Name FROM Account WHERE Id = '{acme15}'", "Name", ["Acme Corp"]),
     Case("SELECT Name FROM Account WHERE Id = '{acme18lower}'", "Name", ["Acme Corp"]),
