@@ -1165,8 +1165,19 @@ class Compiler:
             else:
                 raise self.unexpected(item.nulls)
             collate = " COLLATE NOCASE" if expr.category in ("text", "multi") else ""
+            direction = "DESC" if item.descending else "ASC"
             order.append(f"({expr.sql} IS NULL) {'DESC' if nulls_first else 'ASC'}")
-            order.append(f"{expr.sql}{collate} {'DESC' if item.descending else 'ASC'}")
+            field = expr.field
+            if field is not None and field.type == "picklist" and field.picklist_values:
+                # Picklists sort in the order of their values' definition, not alphabetically;
+                # values outside the definition come after those, alphabetically.
+                cases = " ".join(
+                    f"WHEN {scope.stmt.param(p.value.lower())} THEN {index}"
+                    for index, p in enumerate(field.picklist_values)
+                )
+                order.append(f"CASE lower({expr.sql}) {cases} END IS NULL {direction}")
+                order.append(f"CASE lower({expr.sql}) {cases} END {direction}")
+            order.append(f"{expr.sql}{collate} {direction}")
         return order
 
     def _limit_sql(self, stmt: Statement, limit: Optional[int], offset: Optional[int]) -> str:

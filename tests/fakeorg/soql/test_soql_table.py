@@ -125,6 +125,29 @@ CASES = [
         "MALFORMED_QUERY",
     ),
     Case("SELECT Name FROM Account WHERE Name = 'Wayne Enterprises'", "Name", []),
+    # Picklists sort in the order their values are defined in (Rating: Hot, Warm, Cold).
+    Case(
+        "SELECT Name FROM Account ORDER BY Rating, Name",
+        "Name",
+        ["Hooli", "stark industries", "Acme Corp", "Umbrella", "Globex", "Initech"],
+    ),
+    Case(
+        "SELECT Name FROM Account ORDER BY Rating DESC NULLS LAST, Name",
+        "Name",
+        ["Initech", "Globex", "Acme Corp", "Umbrella", "Hooli", "stark industries"],
+    ),
+    Case(
+        "SELECT Name FROM Opportunity ORDER BY StageName, Name",
+        "Name",
+        [
+            "Acme - Renewal",
+            "Globex - Pilot",
+            "Hooli - Expansion",
+            "Acme - Big Deal",
+            "Hooli - Services",
+            "Initech - Upgrade",
+        ],
+    ),
     # ---- parent relationships ----------------------------------------------------------------
     Case(
         "SELECT LastName, Account.Name FROM Contact "
@@ -300,7 +323,7 @@ CASES = [
         "SELECT StageName, SUM(Amount) total FROM Opportunity WHERE IsClosed = true "
         "GROUP BY StageName ORDER BY StageName",
         "StageName, total",
-        [("Closed Lost", 75000.0), ("Closed Won", 750000.0)],
+        [("Closed Won", 750000.0), ("Closed Lost", 75000.0)],  # picklist order
     ),
     Case(
         "SELECT MAX(Amount), MIN(CloseDate) FROM Opportunity",
