@@ -563,7 +563,7 @@ class Compiler:
             if isinstance(item, ast.SubqueryItem):
                 if mode == "search":
                     raise self.malformed(item.position, "unexpected token: (")
-                key, child = self._child(item, obj)
+                key, child = self._child(item, obj, limit)
                 if key.lower() in seen:
                     raise self.malformed(item.position, f"duplicate field selected: {key}")
                 seen[key.lower()] = True
@@ -689,9 +689,16 @@ class Compiler:
                 parts.append((component.name, column))
         return Compound(field.name, field, parts)
 
-    def _child(self, item: ast.SubqueryItem, parent: ObjectDef) -> tuple[str, Plan]:
+    def _child(
+        self, item: ast.SubqueryItem, parent: ObjectDef, parent_limit: Optional[int]
+    ) -> tuple[str, Plan]:
         query = item.query
         name = query.object_name
+        if query.offset is not None and parent_limit != 1:
+            raise self.malformed(
+                query.offset.position,
+                "A subquery can use OFFSET only if the parent query has a LIMIT 1 clause",
+            )
         relationship = self.schema.child_relationship(parent.name, name.text)
         child = self.schema.get(relationship.child_object) if relationship else None
         link = child.field(relationship.field) if child and relationship else None
@@ -1006,6 +1013,10 @@ class Compiler:
         if len(items) != 1 or not isinstance(items[0], ast.FieldItem) or items[0].alias:
             raise self.malformed(
                 subquery.object_name.position, "A semi join sub-select must select one Id field"
+            )
+        if subquery.offset is not None:
+            raise self.malformed(
+                subquery.offset.position, "OFFSET is not allowed in a semi join sub-select"
             )
         selected = inner.resolve(items[0].path)
         if selected.expr.category != "id":

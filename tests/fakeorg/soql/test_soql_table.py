@@ -430,6 +430,28 @@ CASES = [
     Case("SELECT Name FROM Account ORDER BY Name LIMIT 2 OFFSET 3", "Name", ALL_NAMES[3:5]),
     Case("SELECT Name FROM Account ORDER BY Name OFFSET 4", "Name", ALL_NAMES[4:]),
     Case("SELECT Name FROM Account OFFSET 2001", "", "NUMBER_OUTSIDE_VALID_RANGE"),
+    # OFFSET in a subquery: only under a parent with LIMIT 1, never in a semi-join.
+    Case(
+        "SELECT Name, (SELECT LastName FROM Contacts ORDER BY LastName OFFSET 1) FROM Account "
+        "WHERE Name = 'Acme Corp' LIMIT 1",
+        "Name, Contacts.totalSize",
+        [("Acme Corp", 1)],
+    ),
+    Case(
+        "SELECT Name, (SELECT LastName FROM Contacts OFFSET 1) FROM Account",
+        "",
+        "MALFORMED_QUERY",
+    ),
+    Case(
+        "SELECT Name, (SELECT LastName FROM Contacts OFFSET 1) FROM Account LIMIT 2",
+        "",
+        "MALFORMED_QUERY",
+    ),
+    Case(
+        "SELECT Name FROM Account WHERE Id IN (SELECT AccountId FROM Contact OFFSET 1) LIMIT 1",
+        "",
+        "MALFORMED_QUERY",
+    ),
     Case("SELECT Name FROM Account ORDER BY Name LIMIT 99999999999999999999999", "Name", ALL_NAMES),
     Case("SELECT COUNT() FROM Account LIMIT 99999999999999999999999", "", 6),
     Case(
