@@ -837,6 +837,12 @@ class Compiler:
         # MIN / MAX
         if kind in ("bool", "multi"):
             raise unsupported()
+        rank = _picklist_rank(resolved.expr, scope.stmt)
+        if rank is not None:
+            # On a picklist they follow the order of its values, as ORDER BY does: rank the
+            # values (those outside the definition last), pick, and strip the rank again.
+            keyed = f"(printf('%05d', IFNULL({rank}, 99999)) || {sql})"
+            return Expr(f"substr({function}({keyed}), 6)", kind, field, label), field.to_json
         return Expr(f"{function}({sql}{collate})", kind, field, label), field.to_json
 
     # ---- WHERE / HAVING --------------------------------------------------------------------
@@ -1178,16 +1184,12 @@ class Compiler:
             collate = " COLLATE NOCASE" if expr.category in ("text", "multi") else ""
             direction = "DESC" if item.descending else "ASC"
             order.append(f"({expr.sql} IS NULL) {'DESC' if nulls_first else 'ASC'}")
-            field = expr.field
-            if field is not None and field.type == "picklist" and field.picklist_values:
+            rank = _picklist_rank(expr, scope.stmt)
+            if rank is not None:
                 # Picklists sort in the order of their values' definition, not alphabetically;
                 # values outside the definition come after those, alphabetically.
-                cases = " ".join(
-                    f"WHEN {scope.stmt.param(p.value.lower())} THEN {index}"
-                    for index, p in enumerate(field.picklist_values)
-                )
-                order.append(f"CASE lower({expr.sql}) {cases} END IS NULL {direction}")
-                order.append(f"CASE lower({expr.sql}) {cases} END {direction}")
+                order.append(f"{rank} IS NULL {direction}")
+                order.append(f"{rank} {direction}")
             order.append(f"{expr.sql}{collate} {direction}")
         return order
 
@@ -1243,6 +1245,19 @@ class Point:
     """A single literal value (as opposed to a date range or null)."""
 
     value: Any
+
+
+def _picklist_rank(expr: Expr, stmt: Statement) -> Optional[str]:
+    """SQL for the position of a picklist's value in its definition (NULL for a value outside
+    it); None when ``expr`` is not a picklist with defined values."""
+    field = expr.field
+    if field is None or field.type != "picklist" or not field.picklist_values:
+        return None
+    cases = " ".join(
+        f"WHEN {stmt.param(p.value.lower())} THEN {index}"
+        for index, p in enumerate(field.picklist_values)
+    )
+    return f"(CASE lower({expr.sql}) {cases} END)"
 
 
 def _long_text(field: FieldDef) -> bool:

@@ -336,6 +336,19 @@ CASES = [
         [515.0],
     ),
     Case("SELECT COUNT_DISTINCT(Industry) FROM Account", "expr0", [3]),
+    # MIN and MAX of a picklist follow its order (Rating: Hot, Warm, Cold).
+    Case("SELECT MIN(Rating), MAX(Rating) FROM Account", "expr0, expr1", [("Hot", "Cold")]),
+    Case(
+        "SELECT Owner.Name, MIN(Rating) lo, MAX(Rating) hi FROM Account "
+        "GROUP BY Owner.Name HAVING MAX(Rating) != 'Hot' ORDER BY Owner.Name",
+        "Name, lo, hi",
+        [("Admin User", "Hot", "Cold"), ("Sam Seller", "Hot", "Warm")],
+    ),
+    Case(
+        "SELECT MIN(StageName) FROM Opportunity WHERE Name LIKE 'Acme%'",
+        "expr0",
+        ["Prospecting"],
+    ),
     Case(
         "SELECT Account.Name, COUNT(Id) FROM Contact GROUP BY Account.Name HAVING COUNT(Id) > 1",
         "Name, expr0",
