@@ -44,7 +44,7 @@ def run_search(store: Store, sosl: str, *, api_version: str) -> list[dict[str, A
     search = parse_sosl(sosl)
     if not search.term.strip():
         raise SalesforceError(400, "MALFORMED_SEARCH", "No search term found")
-    term = parse_search_term(search.term)
+    term = parse_search_term(search.term, sosl, search.term_position)
     if _letters(term) < 2:
         raise SalesforceError(
             400, "INVALID_SEARCH", "search term must be longer than one character"

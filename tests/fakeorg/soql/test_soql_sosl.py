@@ -194,3 +194,23 @@ def test_accented_letters_are_word_characters_in_any_case(term: str, expected: l
             store.create("Account", {"Name": name})
         records = run_search(store, f"FIND {{{term}}} RETURNING Account(Name)", api_version=API)
     assert [r["Name"] for r in records] == expected
+
+
+@pytest.mark.parametrize(
+    ("sosl", "row", "column"),
+    [
+        ("FIND {acme OR} RETURNING Account", 1, 14),
+        ("FIND {(acme} RETURNING Account", 1, 12),
+        ("FIND {acme\n(x} RETURNING Account", 2, 3),
+    ],
+)
+def test_search_term_errors_point_into_the_whole_search(
+    org: Any, sosl: str, row: int, column: int
+) -> None:
+    with pytest.raises(SalesforceError) as caught:
+        search(org, sosl)
+    assert caught.value.error_code == "MALFORMED_SEARCH"
+    lines = caught.value.message.split("\n")
+    assert lines[1] == sosl.split("\n")[row - 1]
+    assert lines[2] == " " * (column - 1) + "^"
+    assert lines[3] == f"ERROR at Row:{row}:Column:{column}"
