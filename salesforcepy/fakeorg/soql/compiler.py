@@ -597,6 +597,7 @@ class Compiler:
             condition = extra(scope, stmt)
             where.append("0" if condition is None else condition)
         if query.where is not None:
+            self._check_semi_joins(query.where)
             where.append(self._condition(query.where, scope, None))
         order = self._order(query.order_by, scope, None)
         order.append(scope.id_sql)
@@ -852,6 +853,7 @@ class Compiler:
         if not self.include_deleted:
             where.append(f'{scope.alias}."IsDeleted" = 0')
         if query.where is not None:
+            self._check_semi_joins(query.where)
             where.append(self._condition(query.where, scope, None))
         return where
 
@@ -969,6 +971,36 @@ class Compiler:
             return f"({sql} IS NULL OR {sql} != {param}{collate})"
         return f"{sql} {operator} {param}{collate}"
 
+    def _check_semi_joins(self, where: ast.Condition, *, nested: bool = False) -> None:
+        """Salesforce's limits on semi-joins and anti-joins (``Id IN (SELECT ...)``): at most two
+        per WHERE, none under OR or NOT, none inside another one's WHERE."""
+        found: list[ast.Comparison] = []
+        stack: list[tuple[ast.Condition, Optional[str]]] = [(where, None)]
+        while stack:
+            condition, around = stack.pop()
+            if isinstance(condition, ast.And):
+                stack.extend((c, around) for c in condition.items)
+            elif isinstance(condition, ast.Or):
+                stack.extend((c, around or "OR") for c in condition.items)
+            elif isinstance(condition, ast.Not):
+                stack.append((condition.item, around or "NOT"))
+            elif condition.subquery is not None:
+                if nested:
+                    raise self.malformed(
+                        condition.position, "Nesting of semi join sub-selects is not supported"
+                    )
+                if around is not None:
+                    raise self.malformed(
+                        condition.position,
+                        f"Semi join sub-selects are not allowed with the '{around}' operator",
+                    )
+                found.append(condition)
+        if len(found) > 2:
+            found.sort(key=lambda c: c.position)
+            raise self.malformed(
+                found[2].position, "Maximum of 2 semi join sub-selects are allowed"
+            )
+
     def _includes(self, comparison: ast.Comparison, expr: Expr, stmt: Statement) -> str:
         """INCLUDES: any listed value matches; ``'a;b'`` means both a and b are selected."""
         alternatives = []
@@ -1033,6 +1065,7 @@ class Compiler:
             )
         where = [f"{selected.expr.sql} IS NOT NULL", f'{inner.alias}."IsDeleted" = 0']
         if subquery.where is not None:
+            self._check_semi_joins(subquery.where, nested=True)
             where.append(self._condition(subquery.where, inner, None))
         sql = f"SELECT {selected.expr.sql} FROM {inner.from_sql()} WHERE {' AND '.join(where)}"
         limit = self.integer(subquery.limit)

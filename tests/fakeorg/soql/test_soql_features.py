@@ -22,10 +22,10 @@ def test_literals_are_bound_parameters_never_sql_text() -> None:
     store, _ = build_org()
     recorder = Recorder(store)
     soql = (
-        "SELECT Name FROM Account WHERE Name = 'Sneaky''s' OR Industry IN ('Banking', 'Energy') "
+        "SELECT Name FROM Account WHERE (Name = 'Sneaky''s' OR Industry IN ('Banking', 'Energy') "
         "OR Name LIKE 'zz%' OR NumberOfEmployees > 123456 OR CreatedDate > 2020-01-02T03:04:05Z "
-        "OR CreatedDate = LAST_N_DAYS:987 "
-        "OR Id IN (SELECT AccountId FROM Contact WHERE Title = 'CTO')"
+        "OR CreatedDate = LAST_N_DAYS:987) "
+        "AND Id IN (SELECT AccountId FROM Contact WHERE Title = 'CTO')"
     )
     with pytest.raises(SalesforceError):
         run_query(recorder, soql, api_version=API)  # type: ignore[arg-type]

@@ -246,6 +246,35 @@ CASES = [
         "Name",
         "INVALID_FIELD",
     ),
+    Case(
+        "SELECT Name FROM Account WHERE Id IN (SELECT AccountId FROM Contact) "
+        "AND Id NOT IN (SELECT AccountId FROM Opportunity WHERE IsWon = true) ORDER BY Name",
+        "Name",
+        ["Globex", "Initech"],
+    ),
+    # Not allowed with OR or NOT, nested, or more than two in one WHERE.
+    Case(
+        "SELECT Name FROM Account WHERE Id IN (SELECT AccountId FROM Contact) OR Name = 'x'",
+        "",
+        "MALFORMED_QUERY",
+    ),
+    Case(
+        "SELECT Name FROM Account WHERE NOT (Id IN (SELECT AccountId FROM Contact))",
+        "",
+        "MALFORMED_QUERY",
+    ),
+    Case(
+        "SELECT Name FROM Account WHERE Id IN "
+        "(SELECT AccountId FROM Contact WHERE Id IN (SELECT WhoId FROM Task))",
+        "",
+        "MALFORMED_QUERY",
+    ),
+    Case(
+        "SELECT Name FROM Account WHERE Id IN (SELECT AccountId FROM Contact) "
+        "AND Id IN (SELECT AccountId FROM Opportunity) AND Id IN (SELECT AccountId FROM Case)",
+        "",
+        "MALFORMED_QUERY",
+    ),
     # ---- booleans, numbers, dates, date literals --------------------------------------------
     Case("SELECT LastName FROM Contact WHERE DoNotCall = true", "LastName", ["White"]),
     Case("SELECT COUNT() FROM Contact WHERE DoNotCall = FALSE", "", 5),
