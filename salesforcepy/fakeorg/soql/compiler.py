@@ -915,7 +915,13 @@ class Compiler:
             return positive if operator == "INCLUDES" else f"NOT IFNULL({positive}, 0)"
 
         if operator == "LIKE":
-            if kind not in ("text", "multi", "id"):
+            if kind == "id":
+                raise self.error(
+                    "INVALID_QUERY_FILTER_OPERATOR",
+                    comparison.position,
+                    "invalid operator on id field",
+                )
+            if kind not in ("text", "multi"):
                 raise self._bad_operator(comparison, expr)
             literal = comparison.values[0]
             if literal.kind == "word" and literal.text.lower() == "null":

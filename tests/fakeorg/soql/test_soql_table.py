@@ -467,6 +467,8 @@ CASES = [
         ["Doe", "Smith"],
     ),
     Case("SELECT Name FROM Account WHERE Id = 'nonsense'", "", "INVALID_QUERY_FILTER_OPERATOR"),
+    Case("SELECT Name FROM Account WHERE Id LIKE '001%'", "", "INVALID_QUERY_FILTER_OPERATOR"),
+    Case("SELECT Subject FROM Task WHERE WhatId LIKE '006%'", "", "INVALID_QUERY_FILTER_OPERATOR"),
     # ---- LIMIT / OFFSET / clauses accepted and ignored ----------------------------------------
     Case("SELECT Name FROM Account ORDER BY Name LIMIT 2", "Name", ALL_NAMES[:2]),
     Case("SELECT Name FROM Account ORDER BY Name LIMIT 2 OFFSET 3", "Name", ALL_NAMES[3:5]),
