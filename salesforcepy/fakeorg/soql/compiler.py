@@ -14,7 +14,10 @@ Salesforce semantics the SQL has to reproduce:
   escape character so ``\\%`` and ``\\_`` match literally.
 * Ids in literals may have 15 or 18 characters; they are normalised to the stored 18-character form.
 * Date literals are half-open ranges of days evaluated against the store's clock in UTC; on a
-  datetime field the range runs from midnight to midnight UTC.
+  datetime field the range runs from midnight to midnight UTC. Date functions read the stored
+  text with ``strftime()``, in UTC too.
+* Picklists sort (ORDER BY, MIN, MAX) in the order their values are defined in; ``=`` and IN on
+  a multi-select picklist compare sets of values.
 """
 
 from __future__ import annotations
@@ -64,6 +67,30 @@ FIELDS_LIMIT = 200
 # Text areas longer than this are "long text areas": not filterable, sortable or groupable.
 LONG_TEXT = 255
 PARENT_IDS_PARAM = "parent_ids"
+
+# Date functions as SQL over ``{d}``: a 'YYYY-MM-DD' date or 'YYYY-MM-DDTHH:MM:SS' date-time text.
+# Weeks in a month or year count from its first day; DAY_IN_WEEK is 1 for Sunday. The fiscal
+# year is the calendar year.
+_YEAR = "CAST(strftime('%Y', {d}) AS INTEGER)"
+_MONTH = "CAST(strftime('%m', {d}) AS INTEGER)"
+_QUARTER = "((CAST(strftime('%m', {d}) AS INTEGER) + 2) / 3)"
+DATE_FUNCTIONS = {
+    "CALENDAR_YEAR": _YEAR,
+    "CALENDAR_QUARTER": _QUARTER,
+    "CALENDAR_MONTH": _MONTH,
+    "FISCAL_YEAR": _YEAR,
+    "FISCAL_QUARTER": _QUARTER,
+    "FISCAL_MONTH": _MONTH,
+    "DAY_IN_MONTH": "CAST(strftime('%d', {d}) AS INTEGER)",
+    "DAY_IN_WEEK": "(CAST(strftime('%w', {d}) AS INTEGER) + 1)",
+    "DAY_IN_YEAR": "CAST(strftime('%j', {d}) AS INTEGER)",
+    "WEEK_IN_MONTH": "((CAST(strftime('%d', {d}) AS INTEGER) + 6) / 7)",
+    "WEEK_IN_YEAR": "((CAST(strftime('%j', {d}) AS INTEGER) + 6) / 7)",
+    "HOUR_IN_DAY": "CAST(strftime('%H', {d}) AS INTEGER)",
+    "DAY_ONLY": "substr({d}, 1, 10)",
+}
+DATETIME_ONLY_FUNCTIONS = frozenset({"HOUR_IN_DAY", "DAY_ONLY"})
+Groups = dict[str, str]  # GROUP BY expressions: canonical text (lower case) -> SQL
 
 _WITH_WORDS = frozenset({"SECURITY_ENFORCED", "USER_MODE", "SYSTEM_MODE"})
 _FOR_WORDS = frozenset({"VIEW", "REFERENCE", "UPDATE"})
@@ -570,6 +597,11 @@ class Compiler:
                 nodes.append(ChildSlot(key))
                 children.append((key, child))
                 continue
+            if isinstance(item, ast.FunctionItem):
+                self._function_expr(item.call, scope)  # an unknown function is the first error
+                raise self.malformed(
+                    item.call.position, "Date functions are only allowed in aggregate queries"
+                )
             assert isinstance(item, ast.FieldItem)
             if item.alias is not None:
                 raise self.unexpected(item.alias)
@@ -736,15 +768,19 @@ class Compiler:
         sql = f"SELECT COUNT(*) FROM ({inner})"
         return Plan("count", scope.obj, sql, stmt.params, [], [])
 
-    def _groups(self, paths: Sequence[ast.Path], scope: Scope) -> dict[str, tuple[str, Resolved]]:
-        groups: dict[str, tuple[str, Resolved]] = {}
-        for path in paths:
-            resolved = scope.resolve(path)
-            self._check_usable(resolved, "grouped", path.position)
+    def _groups(self, items: Sequence[ast.Path | ast.Function], scope: Scope) -> Groups:
+        groups: Groups = {}
+        for item in items:
+            if isinstance(item, ast.Function):
+                expr = self._function_expr(item, scope)
+                groups.setdefault(expr.label.lower(), expr.sql)
+                continue
+            resolved = scope.resolve(item)
+            self._check_usable(resolved, "grouped", item.position)
             sql = resolved.expr.sql
             if resolved.expr.category in ("text", "multi"):
                 sql += " COLLATE NOCASE"
-            groups.setdefault(resolved.canonical.lower(), (sql, resolved))
+            groups.setdefault(resolved.canonical.lower(), sql)
         return groups
 
     def _aggregate(
@@ -773,6 +809,15 @@ class Compiler:
                 key = item.alias.text if item.alias else resolved.field.name
                 position = item.alias.position if item.alias else item.path.position
                 node = Leaf(key, cols.add(resolved.expr.sql), resolved.field.to_json)
+            elif isinstance(item, ast.FunctionItem):
+                expr = self._grouped_function(item.call, scope, groups, "Field")
+                if item.alias is not None:
+                    key, position = item.alias.text, item.alias.position
+                else:
+                    key, position = f"expr{counter}", item.call.position
+                    counter += 1
+                assert expr.field is not None
+                node = Leaf(key, cols.add(expr.sql), expr.field.to_json)
             else:
                 expr, convert = self._aggregate_expr(item.call, scope)
                 if item.alias is not None:
@@ -790,7 +835,7 @@ class Compiler:
         where = self._where(query, scope)
         having = self._condition(query.having, scope, groups) if query.having else ""
         order = self._order(query.order_by, scope, groups)
-        group_sql = [sql for sql, _ in groups.values()]
+        group_sql = list(groups.values())
         order.extend(group_sql)
         sql = f"SELECT {', '.join(cols.sql)} FROM {scope.from_sql()}"
         if where:
@@ -846,6 +891,56 @@ class Compiler:
             return Expr(f"substr({function}({keyed}), 6)", kind, field, label), field.to_json
         return Expr(f"{function}({sql}{collate})", kind, field, label), field.to_json
 
+    # ---- date functions --------------------------------------------------------------------
+
+    def _function_expr(self, call: ast.Function, scope: Scope) -> Expr:
+        """``CALENDAR_YEAR(CloseDate)`` and friends, evaluated in UTC (the time zone of every
+        user of the fake org, so ``convertTimezone()`` inside one changes nothing)."""
+        name = call.name.text.upper()
+        template = DATE_FUNCTIONS.get(name)
+        if template is None:
+            raise self.malformed(call.position, f"unexpected token: {call.name.text}")
+        argument = call.argument
+        if isinstance(argument, ast.Function):
+            if argument.name.text.upper() != "CONVERTTIMEZONE":
+                raise self.malformed(argument.position, f"unexpected token: {argument.name.text}")
+            if isinstance(argument.argument, ast.Function):
+                raise self.malformed(argument.argument.position, "unexpected token: (")
+            path, converted = argument.argument, True
+        else:
+            path, converted = argument, False
+        resolved = scope.resolve(path)
+        kind = resolved.expr.category
+        if kind not in ("date", "datetime") or (
+            kind == "date" and (converted or name in DATETIME_ONLY_FUNCTIONS)
+        ):
+            wanted = "dateTime" if converted or name in DATETIME_ONLY_FUNCTIONS else "date"
+            raise self.malformed(
+                path.position,
+                f"{name} can only be applied to {wanted} fields: {resolved.canonical}",
+            )
+        self._check_usable(resolved, "filtered", path.position)
+        column = resolved.expr.sql
+        # strftime() reads 'YYYY-MM-DDTHH:MM:SS'; stored date-times add '.000+0000'.
+        value = f"substr({column}, 1, 19)" if kind == "datetime" else column
+        sql = template.format(d=value)
+        field = FieldDef(name, "date" if name == "DAY_ONLY" else "int")
+        label = f"{name}({'convertTimezone(' if converted else ''}{resolved.canonical}"
+        label += "))" if converted else ")"
+        return Expr(sql, category(field), field, label)
+
+    def _grouped_function(
+        self, call: ast.Function, scope: Scope, groups: Groups, what: str
+    ) -> Expr:
+        """A date function in an aggregate query's SELECT, HAVING or ORDER BY: it must be one of
+        the GROUP BY expressions."""
+        expr = self._function_expr(call, scope)
+        if expr.label.lower() not in groups:
+            raise self.malformed(
+                call.position, f"{what} must be grouped or aggregated: {expr.label}"
+            )
+        return expr
+
     # ---- WHERE / HAVING --------------------------------------------------------------------
 
     def _where(self, query: ast.Query, scope: Scope) -> list[str]:
@@ -861,7 +956,7 @@ class Compiler:
         self,
         condition: ast.Condition,
         scope: Scope,
-        groups: Optional[dict[str, tuple[str, Resolved]]],
+        groups: Optional[Groups],
     ) -> str:
         """SQL for a WHERE (``groups`` None) or HAVING condition."""
         if isinstance(condition, ast.And):
@@ -876,7 +971,7 @@ class Compiler:
         self,
         operand: ast.Operand,
         scope: Scope,
-        groups: Optional[dict[str, tuple[str, Resolved]]],
+        groups: Optional[Groups],
     ) -> Expr:
         if isinstance(operand, ast.Aggregate):
             if groups is None:
@@ -884,6 +979,10 @@ class Compiler:
                     operand.position, "Aggregate functions are not allowed in a WHERE clause"
                 )
             return self._aggregate_expr(operand, scope)[0]
+        if isinstance(operand, ast.Function):
+            if groups is None:
+                return self._function_expr(operand, scope)
+            return self._grouped_function(operand, scope, groups, "Field")
         resolved = scope.resolve(operand)
         if groups is not None and resolved.canonical.lower() not in groups:
             raise self.malformed(
@@ -896,7 +995,7 @@ class Compiler:
         self,
         comparison: ast.Comparison,
         scope: Scope,
-        groups: Optional[dict[str, tuple[str, Resolved]]],
+        groups: Optional[Groups],
     ) -> str:
         expr = self._operand(comparison.operand, scope, groups)
         operator = comparison.operator
@@ -1193,7 +1292,7 @@ class Compiler:
         self,
         items: Sequence[ast.OrderItem],
         scope: Scope,
-        groups: Optional[dict[str, tuple[str, Resolved]]],
+        groups: Optional[Groups],
     ) -> list[str]:
         order: list[str] = []
         for item in items:
@@ -1205,6 +1304,13 @@ class Compiler:
                         "Aggregate functions are only allowed in aggregate queries",
                     )
                 expr = self._aggregate_expr(expression, scope)[0]
+            elif isinstance(expression, ast.Function):
+                if groups is None:
+                    raise self.malformed(
+                        expression.position,
+                        "Date functions are only allowed in aggregate queries",
+                    )
+                expr = self._grouped_function(expression, scope, groups, "Ordered field")
             else:
                 resolved = scope.resolve(expression)
                 if groups is not None and resolved.canonical.lower() not in groups:

@@ -94,6 +94,12 @@ def _builder() -> Any:
             argument = children[1] if len(children) > 1 else None
             return ast.Aggregate(str(token).upper(), argument, _pos(token))
 
+        def function_call(self, children: list[Any]) -> ast.Function:
+            return ast.Function(_word(children[0]), children[1])
+
+        def function_item(self, children: list[Any]) -> ast.FunctionItem:
+            return ast.FunctionItem(children[0], children[1] if len(children) > 1 else None)
+
         def field_item(self, children: list[Any]) -> ast.FieldItem:
             return ast.FieldItem(children[0], children[1] if len(children) > 1 else None)
 

@@ -340,6 +340,68 @@ CASES = [
     ),
     Case("SELECT Name FROM Project__c WHERE Kickoff__c = THIS_MONTH", "Name", ["Apollo"]),
     Case("SELECT Name FROM Project__c WHERE Budget__c > 1500", "Name", ["Gemini"]),
+    # ---- date functions (UTC) --------------------------------------------------------------------
+    Case(
+        "SELECT CALENDAR_YEAR(CreatedDate), COUNT(Id) n FROM Account "
+        "GROUP BY CALENDAR_YEAR(CreatedDate) ORDER BY CALENDAR_YEAR(CreatedDate)",
+        "expr0, n",
+        [(2023, 1), (2024, 5)],
+    ),
+    Case(
+        "SELECT CALENDAR_MONTH(CloseDate) m, SUM(Amount) FROM Opportunity "
+        "GROUP BY CALENDAR_MONTH(CloseDate) HAVING CALENDAR_MONTH(CloseDate) > 5 "
+        "ORDER BY CALENDAR_MONTH(CloseDate) DESC",
+        "m, expr0",
+        [(12, 250000.0), (8, None), (6, 120000.0)],
+    ),
+    Case(
+        "SELECT DAY_ONLY(CreatedDate) d, COUNT(Id) FROM Account WHERE CreatedDate = THIS_WEEK "
+        "GROUP BY DAY_ONLY(CreatedDate) ORDER BY DAY_ONLY(CreatedDate)",
+        "d, expr0",
+        [("2024-05-13", 1), ("2024-05-14", 1), ("2024-05-15", 1)],
+    ),
+    Case("SELECT Name FROM Account WHERE DAY_ONLY(CreatedDate) = TODAY", "Name", ["Globex"]),
+    Case(
+        "SELECT Name FROM Account WHERE DAY_ONLY(convertTimezone(CreatedDate)) = 2024-05-14",
+        "Name",
+        ["Initech"],
+    ),
+    Case(
+        "SELECT Name FROM Account WHERE HOUR_IN_DAY(CreatedDate) >= 10 ORDER BY Name",
+        "Name",
+        ["Initech", "stark industries", "Umbrella"],
+    ),
+    Case(
+        "SELECT Name FROM Opportunity WHERE DAY_IN_WEEK(CloseDate) = 1", "Name", ["Acme - Renewal"]
+    ),
+    Case(
+        "SELECT Name FROM Opportunity WHERE WEEK_IN_MONTH(CloseDate) = 3 "
+        "AND CALENDAR_QUARTER(CloseDate) = 2",
+        "Name",
+        ["Globex - Pilot"],
+    ),
+    Case(
+        "SELECT Name FROM Opportunity WHERE WEEK_IN_YEAR(CloseDate) = 14 "
+        "AND DAY_IN_YEAR(CloseDate) = 93 AND FISCAL_YEAR(CloseDate) = 2024",
+        "Name",
+        ["Initech - Upgrade"],
+    ),
+    Case("SELECT COUNT() FROM Account WHERE CALENDAR_YEAR(CreatedDate) = 2024", "", 5),
+    Case("SELECT CALENDAR_YEAR(CreatedDate) FROM Account", "", "MALFORMED_QUERY"),
+    Case("SELECT Name FROM Account ORDER BY CALENDAR_YEAR(CreatedDate)", "", "MALFORMED_QUERY"),
+    Case(
+        "SELECT CALENDAR_YEAR(CreatedDate) FROM Account GROUP BY CALENDAR_MONTH(CreatedDate)",
+        "",
+        "MALFORMED_QUERY",
+    ),
+    Case("SELECT Name FROM Opportunity WHERE HOUR_IN_DAY(CloseDate) = 1", "", "MALFORMED_QUERY"),
+    Case("SELECT Name FROM Account WHERE CALENDAR_YEAR(Name) = 1", "", "MALFORMED_QUERY"),
+    Case(
+        "SELECT Name FROM Account WHERE CALENDAR_YEAR(CreatedDate) = '2024'",
+        "",
+        "INVALID_QUERY_FILTER_OPERATOR",
+    ),
+    Case("SELECT toLabel(Industry) FROM Account", "", "MALFORMED_QUERY"),
     # ---- COUNT() and aggregates --------------------------------------------------------------
     Case("SELECT COUNT() FROM Account", "", 6),
     Case("SELECT COUNT() FROM Account WHERE Industry = 'Banking'", "", 2),
