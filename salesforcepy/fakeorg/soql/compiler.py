@@ -1151,6 +1151,11 @@ class Compiler:
                 "The left operand of a semi join must be an Id or reference field",
             )
         obj = self.object(subquery.object_name)
+        if obj.name == scope.obj.name:
+            raise self.malformed(
+                subquery.object_name.position,
+                "The inner and outer selects should not be on the same object type",
+            )
         inner = Scope(self, scope.stmt, obj, subquery.object_alias)
         items = subquery.select
         if len(items) != 1 or not isinstance(items[0], ast.FieldItem) or items[0].alias:

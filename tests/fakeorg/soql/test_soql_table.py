@@ -252,7 +252,12 @@ CASES = [
         "Name",
         ["Globex", "Initech"],
     ),
-    # Not allowed with OR or NOT, nested, or more than two in one WHERE.
+    # Not on the outer object, not with OR or NOT, not nested, at most two in one WHERE.
+    Case(
+        "SELECT Name FROM Account WHERE ParentId IN (SELECT Id FROM Account WHERE Rating = 'Hot')",
+        "",
+        "MALFORMED_QUERY",
+    ),
     Case(
         "SELECT Name FROM Account WHERE Id IN (SELECT AccountId FROM Contact) OR Name = 'x'",
         "",
