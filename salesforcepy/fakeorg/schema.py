@@ -72,6 +72,8 @@ NOCASE_TYPES = TEXT_TYPES - {"id", "reference"}
 INTEGER_TYPES = frozenset({"int", "long"})
 REAL_TYPES = frozenset({"double", "currency", "percent"})
 COMPOUND_TYPES = frozenset({"address", "location"})
+# Never groupable on Salesforce: fractional numbers, and date-times (grouped by DAY_ONLY() etc.).
+UNGROUPABLE_TYPES = REAL_TYPES | {"datetime"}
 ALL_TYPES = (
     TEXT_TYPES
     | INTEGER_TYPES
@@ -164,7 +166,10 @@ def parse_datetime(text: str) -> dt.datetime:
         micro,
         tzinfo=tz,
     )
-    return value.astimezone(dt.timezone.utc)
+    try:
+        return value.astimezone(dt.timezone.utc)
+    except OverflowError:  # 9999-12-31T23:00:00-01:00 is in year 10000 in UTC
+        raise ValueError(f"not a date-time: {text!r}") from None
 
 
 def parse_date(text: str) -> dt.date:
@@ -585,7 +590,7 @@ class FieldDef:
             "extraTypeInfo": None,
             "filterable": self.filterable,
             "filteredLookupInfo": None,
-            "groupable": self.groupable,
+            "groupable": self.groupable and self.type not in UNGROUPABLE_TYPES,
             "highScaleNumber": False,
             "htmlFormatted": False,
             "idLookup": self.id_lookup or self.type == "id" or self.external_id,

@@ -43,6 +43,22 @@ class Aggregate:
 
 
 @attrs.frozen
+class Function:
+    """A date function (``CALENDAR_YEAR(CloseDate)``), or ``convertTimezone(x)`` inside one."""
+
+    name: Word
+    argument: Union[Path, Function]
+
+    @property
+    def position(self) -> Position:
+        return self.name.position
+
+    @property
+    def text(self) -> str:
+        return f"{self.name.text.upper()}({self.argument.text})"
+
+
+@attrs.frozen
 class Word:
     """A bare word where the grammar accepts a fixed set of them (alias, ``NULLS FIRST``, ...)."""
 
@@ -72,6 +88,12 @@ class AggregateItem:
 
 
 @attrs.frozen
+class FunctionItem:
+    call: Function
+    alias: Optional[Word] = None
+
+
+@attrs.frozen
 class SubqueryItem:
     query: Query
     position: Position
@@ -84,8 +106,8 @@ class FieldsItem:
     kind: Word
 
 
-SelectItem = Union[FieldItem, AggregateItem, SubqueryItem, FieldsItem]
-Operand = Union[Path, Aggregate]
+SelectItem = Union[FieldItem, AggregateItem, FunctionItem, SubqueryItem, FieldsItem]
+Operand = Union[Path, Aggregate, Function]
 
 
 @attrs.frozen
@@ -138,7 +160,7 @@ class Query:
     using_scope: Optional[Word] = None
     where: Optional[Condition] = None
     with_words: tuple[Word, ...] = ()
-    group_by: tuple[Path, ...] = ()
+    group_by: tuple[Union[Path, Function], ...] = ()
     having: Optional[Condition] = None
     order_by: tuple[OrderItem, ...] = ()
     limit: Optional[Literal] = None

@@ -14,7 +14,10 @@ Salesforce semantics the SQL has to reproduce:
   escape character so ``\\%`` and ``\\_`` match literally.
 * Ids in literals may have 15 or 18 characters; they are normalised to the stored 18-character form.
 * Date literals are half-open ranges of days evaluated against the store's clock in UTC; on a
-  datetime field the range runs from midnight to midnight UTC.
+  datetime field the range runs from midnight to midnight UTC. Date functions read the stored
+  text with ``strftime()``, in UTC too.
+* Picklists sort (ORDER BY, MIN, MAX) in the order their values are defined in; ``=`` and IN on
+  a multi-select picklist compare sets of values.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from ..schema import (
     INTEGER_TYPES,
     REAL_TYPES,
     TEXT_TYPES,
+    UNGROUPABLE_TYPES,
     FieldDef,
     ObjectDef,
     format_date,
@@ -58,10 +62,35 @@ from .shape import (
 )
 
 MAX_OFFSET = 2000
+MAX_SQL_INTEGER = 2**63 - 1
 FIELDS_LIMIT = 200
 # Text areas longer than this are "long text areas": not filterable, sortable or groupable.
 LONG_TEXT = 255
 PARENT_IDS_PARAM = "parent_ids"
+
+# Date functions as SQL over ``{d}``: a 'YYYY-MM-DD' date or 'YYYY-MM-DDTHH:MM:SS' date-time text.
+# Weeks in a month or year count from its first day; DAY_IN_WEEK is 1 for Sunday. The fiscal
+# year is the calendar year.
+_YEAR = "CAST(strftime('%Y', {d}) AS INTEGER)"
+_MONTH = "CAST(strftime('%m', {d}) AS INTEGER)"
+_QUARTER = "((CAST(strftime('%m', {d}) AS INTEGER) + 2) / 3)"
+DATE_FUNCTIONS = {
+    "CALENDAR_YEAR": _YEAR,
+    "CALENDAR_QUARTER": _QUARTER,
+    "CALENDAR_MONTH": _MONTH,
+    "FISCAL_YEAR": _YEAR,
+    "FISCAL_QUARTER": _QUARTER,
+    "FISCAL_MONTH": _MONTH,
+    "DAY_IN_MONTH": "CAST(strftime('%d', {d}) AS INTEGER)",
+    "DAY_IN_WEEK": "(CAST(strftime('%w', {d}) AS INTEGER) + 1)",
+    "DAY_IN_YEAR": "CAST(strftime('%j', {d}) AS INTEGER)",
+    "WEEK_IN_MONTH": "((CAST(strftime('%d', {d}) AS INTEGER) + 6) / 7)",
+    "WEEK_IN_YEAR": "((CAST(strftime('%j', {d}) AS INTEGER) + 6) / 7)",
+    "HOUR_IN_DAY": "CAST(strftime('%H', {d}) AS INTEGER)",
+    "DAY_ONLY": "substr({d}, 1, 10)",
+}
+DATETIME_ONLY_FUNCTIONS = frozenset({"HOUR_IN_DAY", "DAY_ONLY"})
+Groups = dict[str, str]  # GROUP BY expressions: canonical text (lower case) -> SQL
 
 _WITH_WORDS = frozenset({"SECURITY_ENFORCED", "USER_MODE", "SYSTEM_MODE"})
 _FOR_WORDS = frozenset({"VIEW", "REFERENCE", "UPDATE"})
@@ -118,45 +147,59 @@ def _type_name(expr: Expr) -> str:
     return {"datetime": "dateTime", "int": "integer"}.get(kind, kind)
 
 
+class BadEscape(ValueError):
+    """A string literal with a backslash sequence SOQL does not define (the message says which)."""
+
+
 def unescape_string(raw: str) -> str:
-    """The value of a quoted SOQL string literal (``raw`` includes the quotes)."""
-    body = raw[1:-1]
-    out: list[str] = []
-    i = 0
-    while i < len(body):
-        char = body[i]
-        if char == "\\" and i + 1 < len(body):
-            nxt = body[i + 1]
-            if nxt == "u" and _is_hex(body[i + 2 : i + 6]):
-                out.append(chr(int(body[i + 2 : i + 6], 16)))
-                i += 6
-                continue
-            out.append(_STRING_ESCAPES.get(nxt, nxt))
-            i += 2
-            continue
-        out.append(char)
-        i += 1
-    return "".join(out)
+    """The value of a quoted SOQL string literal (``raw`` includes the quotes).
+
+    Raises ``BadEscape`` for a backslash sequence that SOQL does not define, ``\\%`` and ``\\_``
+    included (they belong to LIKE patterns).
+    """
+    return _decode(raw, like=False)
 
 
 def like_pattern(raw: str) -> str:
-    """A SOQL LIKE literal as an SQLite LIKE pattern with ``\\`` as escape character."""
+    """A SOQL LIKE literal as an SQLite LIKE pattern with ``\\`` as escape character.
+
+    Raises ``BadEscape`` like ``unescape_string``.
+    """
+    return _decode(raw, like=True)
+
+
+def _decode(raw: str, *, like: bool) -> str:
+    """The escapes of SOQL's reference (``\\n \\r \\t \\b \\f`` in either case, ``\\' \\" \\\\``,
+    ``\\%`` and ``\\_`` in LIKE only) plus ``\\uXXXX``; Salesforce refuses any other backslash."""
     body = raw[1:-1]
     out: list[str] = []
     i = 0
     while i < len(body):
         char = body[i]
-        if char == "\\" and i + 1 < len(body):
-            nxt = body[i + 1]
-            if nxt in "%_\\":
-                out.append("\\" + nxt)
-            else:
-                out.append(_STRING_ESCAPES.get(nxt, nxt))
-            i += 2
+        if char != "\\":
+            out.append(char)
+            i += 1
             continue
-        out.append(char)
-        i += 1
-    return "".join(out)
+        nxt = body[i + 1 : i + 2]
+        if nxt == "u" and _is_hex(body[i + 2 : i + 6]):
+            decoded = chr(int(body[i + 2 : i + 6], 16))
+            out.append("\\\\" if like and decoded == "\\" else decoded)
+            i += 6
+        elif like and nxt in ("%", "_", "\\"):
+            out.append("\\" + nxt)
+            i += 2
+        elif nxt and (nxt in _STRING_ESCAPES or nxt.lower() in "nrtbf"):
+            out.append(_STRING_ESCAPES[nxt if nxt in _STRING_ESCAPES else nxt.lower()])
+            i += 2
+        else:
+            raise BadEscape(f"Illegal character sequence '\\{nxt}' in string literal: {raw}")
+    text = "".join(out)
+    # Pairs of \u escapes make one character, as in Java's UTF-16 strings; halves stay invalid.
+    try:
+        text = text.encode("utf-16", "surrogatepass").decode("utf-16")
+    except UnicodeDecodeError:
+        raise BadEscape(f"Invalid unicode escape in string literal: {raw}") from None
+    return text
 
 
 def balanced(operator: str, parts: list[str]) -> str:
@@ -547,13 +590,18 @@ class Compiler:
             if isinstance(item, ast.SubqueryItem):
                 if mode == "search":
                     raise self.malformed(item.position, "unexpected token: (")
-                key, child = self._child(item, obj)
+                key, child = self._child(item, obj, limit)
                 if key.lower() in seen:
                     raise self.malformed(item.position, f"duplicate field selected: {key}")
                 seen[key.lower()] = True
                 nodes.append(ChildSlot(key))
                 children.append((key, child))
                 continue
+            if isinstance(item, ast.FunctionItem):
+                self._function_expr(item.call, scope)  # an unknown function is the first error
+                raise self.malformed(
+                    item.call.position, "Date functions are only allowed in aggregate queries"
+                )
             assert isinstance(item, ast.FieldItem)
             if item.alias is not None:
                 raise self.unexpected(item.alias)
@@ -581,6 +629,7 @@ class Compiler:
             condition = extra(scope, stmt)
             where.append("0" if condition is None else condition)
         if query.where is not None:
+            self._check_semi_joins(query.where)
             where.append(self._condition(query.where, scope, None))
         order = self._order(query.order_by, scope, None)
         order.append(scope.id_sql)
@@ -673,9 +722,16 @@ class Compiler:
                 parts.append((component.name, column))
         return Compound(field.name, field, parts)
 
-    def _child(self, item: ast.SubqueryItem, parent: ObjectDef) -> tuple[str, Plan]:
+    def _child(
+        self, item: ast.SubqueryItem, parent: ObjectDef, parent_limit: Optional[int]
+    ) -> tuple[str, Plan]:
         query = item.query
         name = query.object_name
+        if query.offset is not None and parent_limit != 1:
+            raise self.malformed(
+                query.offset.position,
+                "A subquery can use OFFSET only if the parent query has a LIMIT 1 clause",
+            )
         relationship = self.schema.child_relationship(parent.name, name.text)
         child = self.schema.get(relationship.child_object) if relationship else None
         link = child.field(relationship.field) if child and relationship else None
@@ -694,36 +750,37 @@ class Compiler:
     def _count(
         self, query: ast.Query, scope: Scope, limit: Optional[int], offset: Optional[int]
     ) -> Plan:
+        # The SOQL reference: COUNT() cannot be used with ORDER BY, nor (since API 19.0) with
+        # GROUP BY; COUNT(fieldName) is the way to count groups.
+        if query.group_by:
+            raise self.malformed(query.group_by[0].position, "COUNT() cannot be used with GROUP BY")
+        if query.order_by:
+            expression = query.order_by[0].expression
+            raise self.malformed(expression.position, "COUNT() cannot be used with ORDER BY")
+        if query.having is not None:
+            raise self.malformed(query.object_name.position, "HAVING requires GROUP BY")
         stmt = scope.stmt
         where = self._where(query, scope)
-        group_sql: list[str] = []
-        having = ""
-        if query.group_by:
-            groups = self._groups(query.group_by, scope)
-            group_sql = [sql for sql, _ in groups.values()]
-            if query.having is not None:
-                having = self._condition(query.having, scope, groups)
-        self._order(query.order_by, scope, None)  # checked, irrelevant to a count
         inner = f"SELECT 1 FROM {scope.from_sql()}"
         if where:
             inner += " WHERE " + " AND ".join(where)
-        if group_sql:
-            inner += " GROUP BY " + ", ".join(group_sql)
-            if having:
-                inner += " HAVING " + having
         inner += self._limit_sql(stmt, limit, offset)
         sql = f"SELECT COUNT(*) FROM ({inner})"
         return Plan("count", scope.obj, sql, stmt.params, [], [])
 
-    def _groups(self, paths: Sequence[ast.Path], scope: Scope) -> dict[str, tuple[str, Resolved]]:
-        groups: dict[str, tuple[str, Resolved]] = {}
-        for path in paths:
-            resolved = scope.resolve(path)
-            self._check_usable(resolved, "grouped", path.position)
+    def _groups(self, items: Sequence[ast.Path | ast.Function], scope: Scope) -> Groups:
+        groups: Groups = {}
+        for item in items:
+            if isinstance(item, ast.Function):
+                expr = self._function_expr(item, scope)
+                groups.setdefault(expr.label.lower(), expr.sql)
+                continue
+            resolved = scope.resolve(item)
+            self._check_usable(resolved, "grouped", item.position)
             sql = resolved.expr.sql
             if resolved.expr.category in ("text", "multi"):
                 sql += " COLLATE NOCASE"
-            groups.setdefault(resolved.canonical.lower(), (sql, resolved))
+            groups.setdefault(resolved.canonical.lower(), sql)
         return groups
 
     def _aggregate(
@@ -752,6 +809,15 @@ class Compiler:
                 key = item.alias.text if item.alias else resolved.field.name
                 position = item.alias.position if item.alias else item.path.position
                 node = Leaf(key, cols.add(resolved.expr.sql), resolved.field.to_json)
+            elif isinstance(item, ast.FunctionItem):
+                expr = self._grouped_function(item.call, scope, groups, "Field")
+                if item.alias is not None:
+                    key, position = item.alias.text, item.alias.position
+                else:
+                    key, position = f"expr{counter}", item.call.position
+                    counter += 1
+                assert expr.field is not None
+                node = Leaf(key, cols.add(expr.sql), expr.field.to_json)
             else:
                 expr, convert = self._aggregate_expr(item.call, scope)
                 if item.alias is not None:
@@ -769,7 +835,7 @@ class Compiler:
         where = self._where(query, scope)
         having = self._condition(query.having, scope, groups) if query.having else ""
         order = self._order(query.order_by, scope, groups)
-        group_sql = [sql for sql, _ in groups.values()]
+        group_sql = list(groups.values())
         order.extend(group_sql)
         sql = f"SELECT {', '.join(cols.sql)} FROM {scope.from_sql()}"
         if where:
@@ -817,7 +883,63 @@ class Compiler:
         # MIN / MAX
         if kind in ("bool", "multi"):
             raise unsupported()
+        rank = _picklist_rank(resolved.expr, scope.stmt)
+        if rank is not None:
+            # On a picklist they follow the order of its values, as ORDER BY does: rank the
+            # values (those outside the definition last), pick, and strip the rank again.
+            keyed = f"(printf('%05d', IFNULL({rank}, 99999)) || {sql})"
+            return Expr(f"substr({function}({keyed}), 6)", kind, field, label), field.to_json
         return Expr(f"{function}({sql}{collate})", kind, field, label), field.to_json
+
+    # ---- date functions --------------------------------------------------------------------
+
+    def _function_expr(self, call: ast.Function, scope: Scope) -> Expr:
+        """``CALENDAR_YEAR(CloseDate)`` and friends, evaluated in UTC (the time zone of every
+        user of the fake org, so ``convertTimezone()`` inside one changes nothing)."""
+        name = call.name.text.upper()
+        template = DATE_FUNCTIONS.get(name)
+        if template is None:
+            raise self.malformed(call.position, f"unexpected token: {call.name.text}")
+        argument = call.argument
+        if isinstance(argument, ast.Function):
+            if argument.name.text.upper() != "CONVERTTIMEZONE":
+                raise self.malformed(argument.position, f"unexpected token: {argument.name.text}")
+            if isinstance(argument.argument, ast.Function):
+                raise self.malformed(argument.argument.position, "unexpected token: (")
+            path, converted = argument.argument, True
+        else:
+            path, converted = argument, False
+        resolved = scope.resolve(path)
+        kind = resolved.expr.category
+        if kind not in ("date", "datetime") or (
+            kind == "date" and (converted or name in DATETIME_ONLY_FUNCTIONS)
+        ):
+            wanted = "dateTime" if converted or name in DATETIME_ONLY_FUNCTIONS else "date"
+            raise self.malformed(
+                path.position,
+                f"{name} can only be applied to {wanted} fields: {resolved.canonical}",
+            )
+        self._check_usable(resolved, "filtered", path.position)
+        column = resolved.expr.sql
+        # strftime() reads 'YYYY-MM-DDTHH:MM:SS'; stored date-times add '.000+0000'.
+        value = f"substr({column}, 1, 19)" if kind == "datetime" else column
+        sql = template.format(d=value)
+        field = FieldDef(name, "date" if name == "DAY_ONLY" else "int")
+        label = f"{name}({'convertTimezone(' if converted else ''}{resolved.canonical}"
+        label += "))" if converted else ")"
+        return Expr(sql, category(field), field, label)
+
+    def _grouped_function(
+        self, call: ast.Function, scope: Scope, groups: Groups, what: str
+    ) -> Expr:
+        """A date function in an aggregate query's SELECT, HAVING or ORDER BY: it must be one of
+        the GROUP BY expressions."""
+        expr = self._function_expr(call, scope)
+        if expr.label.lower() not in groups:
+            raise self.malformed(
+                call.position, f"{what} must be grouped or aggregated: {expr.label}"
+            )
+        return expr
 
     # ---- WHERE / HAVING --------------------------------------------------------------------
 
@@ -826,6 +948,7 @@ class Compiler:
         if not self.include_deleted:
             where.append(f'{scope.alias}."IsDeleted" = 0')
         if query.where is not None:
+            self._check_semi_joins(query.where)
             where.append(self._condition(query.where, scope, None))
         return where
 
@@ -833,7 +956,7 @@ class Compiler:
         self,
         condition: ast.Condition,
         scope: Scope,
-        groups: Optional[dict[str, tuple[str, Resolved]]],
+        groups: Optional[Groups],
     ) -> str:
         """SQL for a WHERE (``groups`` None) or HAVING condition."""
         if isinstance(condition, ast.And):
@@ -848,7 +971,7 @@ class Compiler:
         self,
         operand: ast.Operand,
         scope: Scope,
-        groups: Optional[dict[str, tuple[str, Resolved]]],
+        groups: Optional[Groups],
     ) -> Expr:
         if isinstance(operand, ast.Aggregate):
             if groups is None:
@@ -856,6 +979,10 @@ class Compiler:
                     operand.position, "Aggregate functions are not allowed in a WHERE clause"
                 )
             return self._aggregate_expr(operand, scope)[0]
+        if isinstance(operand, ast.Function):
+            if groups is None:
+                return self._function_expr(operand, scope)
+            return self._grouped_function(operand, scope, groups, "Field")
         resolved = scope.resolve(operand)
         if groups is not None and resolved.canonical.lower() not in groups:
             raise self.malformed(
@@ -868,7 +995,7 @@ class Compiler:
         self,
         comparison: ast.Comparison,
         scope: Scope,
-        groups: Optional[dict[str, tuple[str, Resolved]]],
+        groups: Optional[Groups],
     ) -> str:
         expr = self._operand(comparison.operand, scope, groups)
         operator = comparison.operator
@@ -887,15 +1014,25 @@ class Compiler:
             return positive if operator == "INCLUDES" else f"NOT IFNULL({positive}, 0)"
 
         if operator == "LIKE":
-            if kind not in ("text", "multi", "id"):
+            if kind == "id":
+                raise self.error(
+                    "INVALID_QUERY_FILTER_OPERATOR",
+                    comparison.position,
+                    "invalid operator on id field",
+                )
+            if kind not in ("text", "multi"):
                 raise self._bad_operator(comparison, expr)
             literal = comparison.values[0]
             if literal.kind == "word" and literal.text.lower() == "null":
                 return f"{sql} IS NULL"
             if literal.kind != "string":
                 raise self._type_mismatch(literal, expr)
-            pattern = stmt.param(like_pattern(literal.text))
+            pattern = stmt.param(self._string(literal, like=True))
             return f"{sql} LIKE {pattern} ESCAPE {stmt.param(chr(92))}"
+
+        if kind == "multi" and operator in ("=", "!=", "IN", "NOT IN"):
+            positive = self._multi_equals(comparison, expr, stmt)
+            return positive if operator in ("=", "IN") else f"NOT IFNULL({positive}, 0)"
 
         if operator in ("IN", "NOT IN"):
             points: list[str] = []
@@ -939,6 +1076,36 @@ class Compiler:
             return f"({sql} IS NULL OR {sql} != {param}{collate})"
         return f"{sql} {operator} {param}{collate}"
 
+    def _check_semi_joins(self, where: ast.Condition, *, nested: bool = False) -> None:
+        """Salesforce's limits on semi-joins and anti-joins (``Id IN (SELECT ...)``): at most two
+        per WHERE, none under OR or NOT, none inside another one's WHERE."""
+        found: list[ast.Comparison] = []
+        stack: list[tuple[ast.Condition, Optional[str]]] = [(where, None)]
+        while stack:
+            condition, around = stack.pop()
+            if isinstance(condition, ast.And):
+                stack.extend((c, around) for c in condition.items)
+            elif isinstance(condition, ast.Or):
+                stack.extend((c, around or "OR") for c in condition.items)
+            elif isinstance(condition, ast.Not):
+                stack.append((condition.item, around or "NOT"))
+            elif condition.subquery is not None:
+                if nested:
+                    raise self.malformed(
+                        condition.position, "Nesting of semi join sub-selects is not supported"
+                    )
+                if around is not None:
+                    raise self.malformed(
+                        condition.position,
+                        f"Semi join sub-selects are not allowed with the '{around}' operator",
+                    )
+                found.append(condition)
+        if len(found) > 2:
+            found.sort(key=lambda c: c.position)
+            raise self.malformed(
+                found[2].position, "Maximum of 2 semi join sub-selects are allowed"
+            )
+
     def _includes(self, comparison: ast.Comparison, expr: Expr, stmt: Statement) -> str:
         """INCLUDES: any listed value matches; ``'a;b'`` means both a and b are selected."""
         alternatives = []
@@ -946,9 +1113,31 @@ class Compiler:
         for literal in comparison.values:
             if literal.kind != "string":
                 raise self._type_mismatch(literal, expr)
-            wanted = [v.strip().lower() for v in unescape_string(literal.text).split(";")]
+            wanted = [v.strip().lower() for v in self._string(literal).split(";")]
             tests = [f"instr({padded}, {stmt.param(';' + v + ';')}) > 0" for v in wanted if v]
             alternatives.append(balanced(" AND ", tests) if tests else "(0)")
+        return balanced(" OR ", alternatives)
+
+    def _multi_equals(self, comparison: ast.Comparison, expr: Expr, stmt: Statement) -> str:
+        """``=`` / IN on a multi-select picklist: exactly the listed values are selected, in any
+        order (``'AMER;EMEA'`` matches "EMEA;AMER")."""
+        alternatives = []
+        for literal in comparison.values:
+            if literal.kind == "word" and literal.text.lower() == "null":
+                alternatives.append(f"{expr.sql} IS NULL")
+                continue
+            if literal.kind != "string":
+                raise self._type_mismatch(literal, expr)
+            split = (v.strip().lower() for v in self._string(literal).split(";"))
+            wanted = list(dict.fromkeys(v for v in split if v))
+            if not wanted:
+                alternatives.append(f"{expr.sql} IS NULL")  # '' means null
+                continue
+            padded = f"(';' || lower({expr.sql}) || ';')"
+            tests = [f"instr({padded}, {stmt.param(';' + v + ';')}) > 0" for v in wanted]
+            count = f"(length({expr.sql}) - length(replace({expr.sql}, ';', '')) + 1)"
+            tests.append(f"{count} = {stmt.param(len(wanted))}")
+            alternatives.append(balanced(" AND ", tests))
         return balanced(" OR ", alternatives)
 
     def _semi_join(self, comparison: ast.Comparison, outer: Expr, scope: Scope) -> str:
@@ -962,11 +1151,20 @@ class Compiler:
                 "The left operand of a semi join must be an Id or reference field",
             )
         obj = self.object(subquery.object_name)
+        if obj.name == scope.obj.name:
+            raise self.malformed(
+                subquery.object_name.position,
+                "The inner and outer selects should not be on the same object type",
+            )
         inner = Scope(self, scope.stmt, obj, subquery.object_alias)
         items = subquery.select
         if len(items) != 1 or not isinstance(items[0], ast.FieldItem) or items[0].alias:
             raise self.malformed(
                 subquery.object_name.position, "A semi join sub-select must select one Id field"
+            )
+        if subquery.offset is not None:
+            raise self.malformed(
+                subquery.offset.position, "OFFSET is not allowed in a semi join sub-select"
             )
         selected = inner.resolve(items[0].path)
         if selected.expr.category != "id":
@@ -977,6 +1175,7 @@ class Compiler:
             )
         where = [f"{selected.expr.sql} IS NOT NULL", f'{inner.alias}."IsDeleted" = 0']
         if subquery.where is not None:
+            self._check_semi_joins(subquery.where, nested=True)
             where.append(self._condition(subquery.where, inner, None))
         sql = f"SELECT {selected.expr.sql} FROM {inner.from_sql()} WHERE {' AND '.join(where)}"
         limit = self.integer(subquery.limit)
@@ -1006,7 +1205,7 @@ class Compiler:
             name, _, number = literal.text.partition(":")
             return self._date_range(literal, name, int(number), expr)
         if kind == "string":
-            text = unescape_string(literal.text)
+            text = self._string(literal)
             if text == "" and cat in ("text", "multi", "id"):
                 return None  # Salesforce stores no empty strings: '' means null
             if cat in ("text", "multi"):
@@ -1024,9 +1223,10 @@ class Compiler:
         if kind == "number":
             if cat != "number":
                 raise self._type_mismatch(literal, expr)
-            if "." in literal.text:
-                return Point(float(literal.text))
-            return Point(int(literal.text))
+            whole = int(literal.text) if "." not in literal.text else None
+            if whole is None or abs(whole) > MAX_SQL_INTEGER:
+                return Point(float(literal.text))  # SQLite compares it with integers just as well
+            return Point(whole)
         if kind == "date":
             if cat != "date":
                 raise self._type_mismatch(literal, expr)
@@ -1047,12 +1247,26 @@ class Compiler:
             literal.position, f"unexpected token: {literal.text}"
         )  # pragma: no cover
 
+    def _string(self, literal: ast.Literal, *, like: bool = False) -> str:
+        """The value of a string literal (a LIKE pattern if ``like``); MALFORMED_QUERY for an
+        escape sequence SOQL does not define."""
+        try:
+            return like_pattern(literal.text) if like else unescape_string(literal.text)
+        except BadEscape as exc:
+            raise self.malformed(literal.position, str(exc)) from None
+
     def _date_range(
         self, literal: ast.Literal, name: str, n: Optional[int], expr: Expr
     ) -> tuple[str, str]:
         if n is not None and n < 0:
             raise self.malformed(literal.position, f"unexpected token: {literal.text}")
-        found = date_range(name, n, self.today)
+        try:
+            found = date_range(name, n, self.today)
+        except (OverflowError, ValueError):
+            # n so large that the range leaves the calendar (years 1 to 9999)
+            raise self.malformed(
+                literal.position, f"date literal out of range: {literal.text}"
+            ) from None
         if found is None:
             raise self.malformed(literal.position, f"unexpected token: {literal.text}")
         if expr.category == "date":
@@ -1083,7 +1297,7 @@ class Compiler:
         self,
         items: Sequence[ast.OrderItem],
         scope: Scope,
-        groups: Optional[dict[str, tuple[str, Resolved]]],
+        groups: Optional[Groups],
     ) -> list[str]:
         order: list[str] = []
         for item in items:
@@ -1095,6 +1309,13 @@ class Compiler:
                         "Aggregate functions are only allowed in aggregate queries",
                     )
                 expr = self._aggregate_expr(expression, scope)[0]
+            elif isinstance(expression, ast.Function):
+                if groups is None:
+                    raise self.malformed(
+                        expression.position,
+                        "Date functions are only allowed in aggregate queries",
+                    )
+                expr = self._grouped_function(expression, scope, groups, "Ordered field")
             else:
                 resolved = scope.resolve(expression)
                 if groups is not None and resolved.canonical.lower() not in groups:
@@ -1111,8 +1332,15 @@ class Compiler:
             else:
                 raise self.unexpected(item.nulls)
             collate = " COLLATE NOCASE" if expr.category in ("text", "multi") else ""
+            direction = "DESC" if item.descending else "ASC"
             order.append(f"({expr.sql} IS NULL) {'DESC' if nulls_first else 'ASC'}")
-            order.append(f"{expr.sql}{collate} {'DESC' if item.descending else 'ASC'}")
+            rank = _picklist_rank(expr, scope.stmt)
+            if rank is not None:
+                # Picklists sort in the order of their values' definition, not alphabetically;
+                # values outside the definition come after those, alphabetically.
+                order.append(f"{rank} IS NULL {direction}")
+                order.append(f"{rank} {direction}")
+            order.append(f"{expr.sql}{collate} {direction}")
         return order
 
     def _limit_sql(self, stmt: Statement, limit: Optional[int], offset: Optional[int]) -> str:
@@ -1127,7 +1355,8 @@ class Compiler:
             return None
         if not literal.text.isdigit():
             raise self.malformed(literal.position, f"unexpected token: {literal.text}")
-        return int(literal.text)
+        # SQLite takes 64-bit integers; a LIMIT beyond that is no limit at all.
+        return min(int(literal.text), MAX_SQL_INTEGER)
 
     def _check_words(self, query: ast.Query) -> None:
         """Words after WITH, FOR, UPDATE, USING SCOPE: ignored, but they must be real ones."""
@@ -1153,6 +1382,8 @@ class Compiler:
             allowed = False
         if use != "filtered" and field.type == "multipicklist":
             allowed = False
+        if use == "grouped" and field.type in UNGROUPABLE_TYPES:
+            allowed = False
         if not allowed:
             raise self.error(
                 "INVALID_FIELD", position, f"field '{field.name}' can not be {use} in a query call"
@@ -1164,6 +1395,19 @@ class Point:
     """A single literal value (as opposed to a date range or null)."""
 
     value: Any
+
+
+def _picklist_rank(expr: Expr, stmt: Statement) -> Optional[str]:
+    """SQL for the position of a picklist's value in its definition (NULL for a value outside
+    it); None when ``expr`` is not a picklist with defined values."""
+    field = expr.field
+    if field is None or field.type != "picklist" or not field.picklist_values:
+        return None
+    cases = " ".join(
+        f"WHEN {stmt.param(p.value.lower())} THEN {index}"
+        for index, p in enumerate(field.picklist_values)
+    )
+    return f"(CASE lower({expr.sql}) {cases} END)"
 
 
 def _long_text(field: FieldDef) -> bool:

@@ -94,6 +94,12 @@ def _builder() -> Any:
             argument = children[1] if len(children) > 1 else None
             return ast.Aggregate(str(token).upper(), argument, _pos(token))
 
+        def function_call(self, children: list[Any]) -> ast.Function:
+            return ast.Function(_word(children[0]), children[1])
+
+        def function_item(self, children: list[Any]) -> ast.FunctionItem:
+            return ast.FunctionItem(children[0], children[1] if len(children) > 1 else None)
+
         def field_item(self, children: list[Any]) -> ast.FieldItem:
             return ast.FieldItem(children[0], children[1] if len(children) > 1 else None)
 
@@ -340,22 +346,38 @@ def _parser() -> Any:
     return _parser_instance
 
 
-def _parse(text: str, start: str, code: str) -> Any:
+def _parse(
+    text: str,
+    start: str,
+    code: str,
+    within: str | None = None,
+    origin: ast.Position = (1, 1),
+) -> Any:
+    """Parse ``text``; errors point into ``within`` (the whole statement ``text`` is part of,
+    starting at ``origin`` there) or into ``text`` itself."""
     from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+
+    def error(position: ast.Position, message: str) -> SalesforceError:
+        if within is None:
+            return located(code, text, position, message)
+        row, column = position
+        if row == 1:
+            column += origin[1] - 1
+        return located(code, within, (origin[0] + row - 1, column), message)
 
     try:
         return _parser().parse(text, start=start)
     except UnexpectedToken as exc:
         token = exc.token
         if token.type == "$END":
-            raise located(code, text, end_position(text), "unexpected token: <EOF>") from None
-        raise located(code, text, _pos(token), f"unexpected token: {token}") from None
+            raise error(end_position(text), "unexpected token: <EOF>") from None
+        raise error(_pos(token), f"unexpected token: {token}") from None
     except UnexpectedCharacters as exc:
         offset = exc.pos_in_stream or 0
         char = text[offset] if offset < len(text) else ""
-        raise located(code, text, (exc.line, exc.column), f"unexpected token: {char}") from None
+        raise error((exc.line, exc.column), f"unexpected token: {char}") from None
     except UnexpectedEOF:
-        raise located(code, text, end_position(text), "unexpected token: <EOF>") from None
+        raise error(end_position(text), "unexpected token: <EOF>") from None
 
 
 @functools.lru_cache(maxsize=512)
@@ -375,6 +397,9 @@ def parse_sosl(text: str) -> ast.Search:
 
 
 @functools.lru_cache(maxsize=256)
-def parse_search_term(text: str) -> ast.Term:
-    """Parse the search expression between ``FIND {`` and ``}``."""
-    return _parse(text, "search_term", "MALFORMED_SEARCH")
+def parse_search_term(
+    text: str, within: str | None = None, origin: ast.Position = (1, 1)
+) -> ast.Term:
+    """Parse the search expression between ``FIND {`` and ``}``; errors point into ``within``
+    (the whole SOSL, where the expression starts at ``origin``) when given."""
+    return _parse(text, "search_term", "MALFORMED_SEARCH", within, origin)

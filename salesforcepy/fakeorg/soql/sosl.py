@@ -28,8 +28,15 @@ if TYPE_CHECKING:
 MAX_RESULTS = 2000
 SEARCHABLE_TYPES = frozenset({"string", "textarea", "email", "phone", "url"})
 SCOPES = frozenset({"ALL", "NAME", "EMAIL", "PHONE", "SIDEBAR"})
-# A word boundary: anything but an ASCII letter or digit (the searched text is padded with spaces).
-_BOUNDARY = "[^a-z0-9]"
+# A word boundary (the searched text is padded with spaces): anything but a letter or digit. GLOB
+# classes work on code points; beyond ASCII, Latin-1 symbols, general punctuation, arrows, maths,
+# box drawing and CJK punctuation separate words, everything else (letters of every script)
+# belongs to them.
+_WORD_CHARACTERS = (
+    "a-z0-9\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u1fff\u2c00-\u2fff\u3040-\ufe2f"
+    "\ufe70-\ufefe\uff10-\U0010ffff"
+)
+_BOUNDARY = f"[^{_WORD_CHARACTERS}]"
 _PHONE_PUNCTUATION = " -().+/"
 
 
@@ -37,7 +44,7 @@ def run_search(store: Store, sosl: str, *, api_version: str) -> list[dict[str, A
     search = parse_sosl(sosl)
     if not search.term.strip():
         raise SalesforceError(400, "MALFORMED_SEARCH", "No search term found")
-    term = parse_search_term(search.term)
+    term = parse_search_term(search.term, sosl, search.term_position)
     if _letters(term) < 2:
         raise SalesforceError(
             400, "INVALID_SEARCH", "search term must be longer than one character"
@@ -117,7 +124,8 @@ def _word_sql(word: ast.TermWord, fields: list[FieldDef], alias: str, stmt: Stat
     tokens = tokens_of(word.text)
     if not tokens:
         return "1"  # a word of punctuation only constrains nothing
-    pattern = stmt.param("*" + _BOUNDARY + _BOUNDARY.join(tokens) + _BOUNDARY + "*")
+    glob = _BOUNDARY.join(_glob_word(token) for token in tokens)
+    pattern = stmt.param("*" + _BOUNDARY + glob + _BOUNDARY + "*")
     digits = "".join(tokens) if all(t.isdigit() for t in tokens) else ""
     digits_pattern = stmt.param(f"*{digits}*") if len(digits) >= 2 else None
     tests = []
@@ -130,6 +138,19 @@ def _word_sql(word: ast.TermWord, fields: list[FieldDef], alias: str, stmt: Stat
                 stripped = f"replace({stripped}, '{char}', '')"
             tests.append(f"{stripped} GLOB {digits_pattern}")
     return "(" + " OR ".join(tests) + ")"
+
+
+def _glob_word(token: str) -> str:
+    """A lower-cased search token as a GLOB pattern against ``lower(column)``.
+
+    SQLite's ``lower()`` folds ASCII only, so a letter beyond ASCII matches in either case
+    through a class (``müller`` -> ``m[üÜ]ller``).
+    """
+    out = []
+    for char in token:
+        cases = dict.fromkeys(c for c in (char, char.upper()) if len(c) == 1)
+        out.append(char if char.isascii() or len(cases) == 1 else f"[{''.join(cases)}]")
+    return "".join(out)
 
 
 def tokens_of(text: str) -> list[str]:

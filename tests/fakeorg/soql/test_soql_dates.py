@@ -153,6 +153,12 @@ def test_literals_on_date_and_datetime_fields(
         ("CloseDate = 2024-05-14T00:00:00Z", "INVALID_QUERY_FILTER_OPERATOR"),
         ("CloseDate = '2024-05-14'", "INVALID_QUERY_FILTER_OPERATOR"),
         ("Name = LAST_N_DAYS:3", "INVALID_QUERY_FILTER_OPERATOR"),
+        # Beyond the calendar once converted to UTC, or a range reaching past year 1 or 9999.
+        ("CreatedDate < 9999-12-31T23:59:59-01:00", "MALFORMED_QUERY"),
+        ("CreatedDate > 0001-01-01T00:00:00+01:00", "MALFORMED_QUERY"),
+        ("CloseDate = LAST_N_DAYS:999999999", "MALFORMED_QUERY"),
+        ("CreatedDate = NEXT_N_YEARS:99999", "MALFORMED_QUERY"),
+        ("CloseDate = N_WEEKS_AGO:99999999999999999999", "MALFORMED_QUERY"),
     ],
 )
 def test_bad_date_filters(store: Store, where: str, code: str) -> None:

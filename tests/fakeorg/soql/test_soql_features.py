@@ -8,7 +8,7 @@ import pytest
 
 from salesforcepy.fakeorg.errors import SalesforceError
 from salesforcepy.fakeorg.soql import run_query
-from salesforcepy.fakeorg.soql.compiler import like_pattern, unescape_string
+from salesforcepy.fakeorg.soql.compiler import BadEscape, like_pattern, unescape_string
 
 from .conftest import API, Recorder, build_org, rows
 
@@ -22,10 +22,10 @@ def test_literals_are_bound_parameters_never_sql_text() -> None:
     store, _ = build_org()
     recorder = Recorder(store)
     soql = (
-        "SELECT Name FROM Account WHERE Name = 'Sneaky''s' OR Industry IN ('Banking', 'Energy') "
+        "SELECT Name FROM Account WHERE (Name = 'Sneaky''s' OR Industry IN ('Banking', 'Energy') "
         "OR Name LIKE 'zz%' OR NumberOfEmployees > 123456 OR CreatedDate > 2020-01-02T03:04:05Z "
-        "OR CreatedDate = LAST_N_DAYS:987 "
-        "OR Id IN (SELECT AccountId FROM Contact WHERE Title = 'CTO')"
+        "OR CreatedDate = LAST_N_DAYS:987) "
+        "AND Id IN (SELECT AccountId FROM Contact WHERE Title = 'CTO')"
     )
     with pytest.raises(SalesforceError):
         run_query(recorder, soql, api_version=API)  # type: ignore[arg-type]
@@ -57,10 +57,22 @@ def test_sql_injection_attempts_are_just_strings(org: Any) -> None:
         ("'line\\nbreak\\ttab'", "line\nbreak\ttab"),
         ("'quote\\\"d'", 'quote"d'),
         ("'\\u00e9t\\u00e9'", "\u00e9t\u00e9"),
+        ("'CR\\RLF\\NTAB\\T'", "CR\rLF\nTAB\t"),
+        ("'\\B\\F'", "\b\f"),
+        ("'\\ud83d\\ude00'", "\U0001f600"),
     ],
 )
 def test_string_escapes(raw: str, value: str) -> None:
     assert unescape_string(raw) == value
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["'a\\zb'", "'100\\%'", "'a\\_b'", "'\\ud800'", "'\\ude00\\ud83d'", "'\\x41'"],
+)
+def test_escapes_soql_does_not_define_are_refused(raw: str) -> None:
+    with pytest.raises(BadEscape):
+        unescape_string(raw)
 
 
 @pytest.mark.parametrize(
@@ -71,6 +83,9 @@ def test_string_escapes(raw: str, value: str) -> None:
         ("'a\\_b'", "a\\_b"),
         ("'back\\\\slash'", "back\\\\slash"),
         ("'it\\'s%'", "it's%"),
+        ("'\\u00e9%'", "\u00e9%"),
+        ("'a\\u005cb'", "a\\\\b"),
+        ("'\\N%'", "\n%"),
     ],
 )
 def test_like_patterns_keep_escaped_wildcards(raw: str, pattern: str) -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from salesforcepy.fakeorg.errors import SalesforceError
 from salesforcepy.fakeorg.soql import run_search
+from salesforcepy.fakeorg.store import Store
 
 from .conftest import API
 
@@ -166,3 +167,50 @@ def test_search_errors(org: Any, sosl: str, code: str) -> None:
         search(org, sosl)
     assert caught.value.status == 400
     assert caught.value.error_code == code
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("éclair", ["Éclair Café"]),
+        ("ÉCLAIR", ["Éclair Café"]),
+        ("café", ["Éclair Café"]),
+        ("CAFÉ", ["Éclair Café"]),
+        ("müller", ["Müller GmbH", "MÜLLER AG"]),
+        ("zürich", ["Zürich Re"]),
+        ("bücher", ["bücher—verlag"]),
+        ("verlag", ["bücher—verlag"]),
+        # Accented letters are part of a word, not boundaries: no match inside a word.
+        ("clair", []),
+        ("caf", []),
+        ("ller", []),
+        ("rich", []),
+        ("m?ller", ["Müller GmbH", "MÜLLER AG"]),
+    ],
+)
+def test_accented_letters_are_word_characters_in_any_case(term: str, expected: list[str]) -> None:
+    with Store() as store:
+        for name in ("Éclair Café", "Müller GmbH", "MÜLLER AG", "Zürich Re", "bücher—verlag"):
+            store.create("Account", {"Name": name})
+        records = run_search(store, f"FIND {{{term}}} RETURNING Account(Name)", api_version=API)
+    assert [r["Name"] for r in records] == expected
+
+
+@pytest.mark.parametrize(
+    ("sosl", "row", "column"),
+    [
+        ("FIND {acme OR} RETURNING Account", 1, 14),
+        ("FIND {(acme} RETURNING Account", 1, 12),
+        ("FIND {acme\n(x} RETURNING Account", 2, 3),
+    ],
+)
+def test_search_term_errors_point_into_the_whole_search(
+    org: Any, sosl: str, row: int, column: int
+) -> None:
+    with pytest.raises(SalesforceError) as caught:
+        search(org, sosl)
+    assert caught.value.error_code == "MALFORMED_SEARCH"
+    lines = caught.value.message.split("\n")
+    assert lines[1] == sosl.split("\n")[row - 1]
+    assert lines[2] == " " * (column - 1) + "^"
+    assert lines[3] == f"ERROR at Row:{row}:Column:{column}"

@@ -91,6 +91,12 @@ CASES = [
     ),
     Case("SELECT LastName FROM Contact WHERE LastName LIKE 'o\\'%'", "LastName", ["O'Brien"]),
     Case("SELECT LastName FROM Contact WHERE LastName = 'O\\'Brien'", "LastName", ["O'Brien"]),
+    Case("SELECT Name FROM Account WHERE Name LIKE '\\u0041cme%'", "Name", ["Acme Corp"]),
+    Case("SELECT Name FROM Account WHERE Name = 'Acme\\sCorp'", "", "MALFORMED_QUERY"),
+    Case("SELECT Name FROM Account WHERE Site = 'HQ\\_1'", "", "MALFORMED_QUERY"),
+    Case("SELECT Name FROM Account WHERE Name LIKE 'Acme\\ Corp'", "", "MALFORMED_QUERY"),
+    Case("SELECT Name FROM Account WHERE Name = '\\ud800'", "", "MALFORMED_QUERY"),
+    Case("SELECT Name FROM Account WHERE Regions__c INCLUDES ('\\q')", "", "MALFORMED_QUERY"),
     Case(
         "SELECT Name FROM Account WHERE (Industry = 'Banking' OR Industry = 'Energy') "
         "AND Rating = 'Hot' ORDER BY Name",
@@ -119,6 +125,29 @@ CASES = [
         "MALFORMED_QUERY",
     ),
     Case("SELECT Name FROM Account WHERE Name = 'Wayne Enterprises'", "Name", []),
+    # Picklists sort in the order their values are defined in (Rating: Hot, Warm, Cold).
+    Case(
+        "SELECT Name FROM Account ORDER BY Rating, Name",
+        "Name",
+        ["Hooli", "stark industries", "Acme Corp", "Umbrella", "Globex", "Initech"],
+    ),
+    Case(
+        "SELECT Name FROM Account ORDER BY Rating DESC NULLS LAST, Name",
+        "Name",
+        ["Initech", "Globex", "Acme Corp", "Umbrella", "Hooli", "stark industries"],
+    ),
+    Case(
+        "SELECT Name FROM Opportunity ORDER BY StageName, Name",
+        "Name",
+        [
+            "Acme - Renewal",
+            "Globex - Pilot",
+            "Hooli - Expansion",
+            "Acme - Big Deal",
+            "Hooli - Services",
+            "Initech - Upgrade",
+        ],
+    ),
     # ---- parent relationships ----------------------------------------------------------------
     Case(
         "SELECT LastName, Account.Name FROM Contact "
@@ -217,6 +246,40 @@ CASES = [
         "Name",
         "INVALID_FIELD",
     ),
+    Case(
+        "SELECT Name FROM Account WHERE Id IN (SELECT AccountId FROM Contact) "
+        "AND Id NOT IN (SELECT AccountId FROM Opportunity WHERE IsWon = true) ORDER BY Name",
+        "Name",
+        ["Globex", "Initech"],
+    ),
+    # Not on the outer object, not with OR or NOT, not nested, at most two in one WHERE.
+    Case(
+        "SELECT Name FROM Account WHERE ParentId IN (SELECT Id FROM Account WHERE Rating = 'Hot')",
+        "",
+        "MALFORMED_QUERY",
+    ),
+    Case(
+        "SELECT Name FROM Account WHERE Id IN (SELECT AccountId FROM Contact) OR Name = 'x'",
+        "",
+        "MALFORMED_QUERY",
+    ),
+    Case(
+        "SELECT Name FROM Account WHERE NOT (Id IN (SELECT AccountId FROM Contact))",
+        "",
+        "MALFORMED_QUERY",
+    ),
+    Case(
+        "SELECT Name FROM Account WHERE Id IN "
+        "(SELECT AccountId FROM Contact WHERE Id IN (SELECT WhoId FROM Task))",
+        "",
+        "MALFORMED_QUERY",
+    ),
+    Case(
+        "SELECT Name FROM Account WHERE Id IN (SELECT AccountId FROM Contact) "
+        "AND Id IN (SELECT AccountId FROM Opportunity) AND Id IN (SELECT AccountId FROM Case)",
+        "",
+        "MALFORMED_QUERY",
+    ),
     # ---- booleans, numbers, dates, date literals --------------------------------------------
     Case("SELECT LastName FROM Contact WHERE DoNotCall = true", "LastName", ["White"]),
     Case("SELECT COUNT() FROM Contact WHERE DoNotCall = FALSE", "", 5),
@@ -282,6 +345,68 @@ CASES = [
     ),
     Case("SELECT Name FROM Project__c WHERE Kickoff__c = THIS_MONTH", "Name", ["Apollo"]),
     Case("SELECT Name FROM Project__c WHERE Budget__c > 1500", "Name", ["Gemini"]),
+    # ---- date functions (UTC) --------------------------------------------------------------------
+    Case(
+        "SELECT CALENDAR_YEAR(CreatedDate), COUNT(Id) n FROM Account "
+        "GROUP BY CALENDAR_YEAR(CreatedDate) ORDER BY CALENDAR_YEAR(CreatedDate)",
+        "expr0, n",
+        [(2023, 1), (2024, 5)],
+    ),
+    Case(
+        "SELECT CALENDAR_MONTH(CloseDate) m, SUM(Amount) FROM Opportunity "
+        "GROUP BY CALENDAR_MONTH(CloseDate) HAVING CALENDAR_MONTH(CloseDate) > 5 "
+        "ORDER BY CALENDAR_MONTH(CloseDate) DESC",
+        "m, expr0",
+        [(12, 250000.0), (8, None), (6, 120000.0)],
+    ),
+    Case(
+        "SELECT DAY_ONLY(CreatedDate) d, COUNT(Id) FROM Account WHERE CreatedDate = THIS_WEEK "
+        "GROUP BY DAY_ONLY(CreatedDate) ORDER BY DAY_ONLY(CreatedDate)",
+        "d, expr0",
+        [("2024-05-13", 1), ("2024-05-14", 1), ("2024-05-15", 1)],
+    ),
+    Case("SELECT Name FROM Account WHERE DAY_ONLY(CreatedDate) = TODAY", "Name", ["Globex"]),
+    Case(
+        "SELECT Name FROM Account WHERE DAY_ONLY(convertTimezone(CreatedDate)) = 2024-05-14",
+        "Name",
+        ["Initech"],
+    ),
+    Case(
+        "SELECT Name FROM Account WHERE HOUR_IN_DAY(CreatedDate) >= 10 ORDER BY Name",
+        "Name",
+        ["Initech", "stark industries", "Umbrella"],
+    ),
+    Case(
+        "SELECT Name FROM Opportunity WHERE DAY_IN_WEEK(CloseDate) = 1", "Name", ["Acme - Renewal"]
+    ),
+    Case(
+        "SELECT Name FROM Opportunity WHERE WEEK_IN_MONTH(CloseDate) = 3 "
+        "AND CALENDAR_QUARTER(CloseDate) = 2",
+        "Name",
+        ["Globex - Pilot"],
+    ),
+    Case(
+        "SELECT Name FROM Opportunity WHERE WEEK_IN_YEAR(CloseDate) = 14 "
+        "AND DAY_IN_YEAR(CloseDate) = 93 AND FISCAL_YEAR(CloseDate) = 2024",
+        "Name",
+        ["Initech - Upgrade"],
+    ),
+    Case("SELECT COUNT() FROM Account WHERE CALENDAR_YEAR(CreatedDate) = 2024", "", 5),
+    Case("SELECT CALENDAR_YEAR(CreatedDate) FROM Account", "", "MALFORMED_QUERY"),
+    Case("SELECT Name FROM Account ORDER BY CALENDAR_YEAR(CreatedDate)", "", "MALFORMED_QUERY"),
+    Case(
+        "SELECT CALENDAR_YEAR(CreatedDate) FROM Account GROUP BY CALENDAR_MONTH(CreatedDate)",
+        "",
+        "MALFORMED_QUERY",
+    ),
+    Case("SELECT Name FROM Opportunity WHERE HOUR_IN_DAY(CloseDate) = 1", "", "MALFORMED_QUERY"),
+    Case("SELECT Name FROM Account WHERE CALENDAR_YEAR(Name) = 1", "", "MALFORMED_QUERY"),
+    Case(
+        "SELECT Name FROM Account WHERE CALENDAR_YEAR(CreatedDate) = '2024'",
+        "",
+        "INVALID_QUERY_FILTER_OPERATOR",
+    ),
+    Case("SELECT toLabel(Industry) FROM Account", "", "MALFORMED_QUERY"),
     # ---- COUNT() and aggregates --------------------------------------------------------------
     Case("SELECT COUNT() FROM Account", "", 6),
     Case("SELECT COUNT() FROM Account WHERE Industry = 'Banking'", "", 2),
@@ -294,7 +419,7 @@ CASES = [
         "SELECT StageName, SUM(Amount) total FROM Opportunity WHERE IsClosed = true "
         "GROUP BY StageName ORDER BY StageName",
         "StageName, total",
-        [("Closed Lost", 75000.0), ("Closed Won", 750000.0)],
+        [("Closed Won", 750000.0), ("Closed Lost", 75000.0)],  # picklist order
     ),
     Case(
         "SELECT MAX(Amount), MIN(CloseDate) FROM Opportunity",
@@ -307,6 +432,19 @@ CASES = [
         [515.0],
     ),
     Case("SELECT COUNT_DISTINCT(Industry) FROM Account", "expr0", [3]),
+    # MIN and MAX of a picklist follow its order (Rating: Hot, Warm, Cold).
+    Case("SELECT MIN(Rating), MAX(Rating) FROM Account", "expr0, expr1", [("Hot", "Cold")]),
+    Case(
+        "SELECT Owner.Name, MIN(Rating) lo, MAX(Rating) hi FROM Account "
+        "GROUP BY Owner.Name HAVING MAX(Rating) != 'Hot' ORDER BY Owner.Name",
+        "Name, lo, hi",
+        [("Admin User", "Hot", "Cold"), ("Sam Seller", "Hot", "Warm")],
+    ),
+    Case(
+        "SELECT MIN(StageName) FROM Opportunity WHERE Name LIKE 'Acme%'",
+        "expr0",
+        ["Prospecting"],
+    ),
     Case(
         "SELECT Account.Name, COUNT(Id) FROM Contact GROUP BY Account.Name HAVING COUNT(Id) > 1",
         "Name, expr0",
@@ -326,8 +464,25 @@ CASES = [
     Case("SELECT Name, COUNT(Id) FROM Account", "", "MALFORMED_QUERY"),
     Case("SELECT Industry, Name FROM Account GROUP BY Industry", "", "MALFORMED_QUERY"),
     Case("SELECT SUM(Name) FROM Account", "", "INVALID_FIELD"),
+    Case("SELECT CreatedDate FROM Account GROUP BY CreatedDate", "", "INVALID_FIELD"),
+    Case("SELECT COUNT(Id) FROM Account GROUP BY AnnualRevenue", "", "INVALID_FIELD"),
+    Case("SELECT COUNT(Id) FROM Project__c GROUP BY Budget__c", "", "INVALID_FIELD"),
+    Case(
+        "SELECT Kickoff__c, COUNT(Id) FROM Project__c GROUP BY Kickoff__c ORDER BY Kickoff__c",
+        "Kickoff__c, expr0",
+        [(None, 1), ("2024-05-01", 1), ("2024-06-01", 1)],
+    ),
+    Case(
+        "SELECT NumberOfEmployees n FROM Account WHERE NumberOfEmployees > 100 "
+        "GROUP BY NumberOfEmployees ORDER BY NumberOfEmployees",
+        "n",
+        [120, 500, 1000],
+    ),
     Case("SELECT Name FROM Account WHERE COUNT(Id) > 1", "", "MALFORMED_QUERY"),
     Case("SELECT COUNT(), Name FROM Account", "", "MALFORMED_QUERY"),
+    Case("SELECT COUNT() FROM Account GROUP BY Industry", "", "MALFORMED_QUERY"),
+    Case("SELECT COUNT() FROM Account ORDER BY Name", "", "MALFORMED_QUERY"),
+    Case("SELECT COUNT() FROM Account HAVING COUNT(Id) > 1", "", "MALFORMED_QUERY"),
     # ---- multi-select picklists ----------------------------------------------------------------
     Case(
         "SELECT Name FROM Account WHERE Regions__c INCLUDES ('AMER') ORDER BY Name",
@@ -345,6 +500,26 @@ CASES = [
         ["Hooli", "stark industries", "Umbrella"],
     ),
     Case("SELECT Name FROM Account WHERE Name INCLUDES ('x')", "", "INVALID_QUERY_FILTER_OPERATOR"),
+    # = and IN on a multi-select picklist: exactly these values, in any order and case.
+    Case("SELECT Name FROM Account WHERE Regions__c = 'EMEA;AMER'", "Name", ["Acme Corp"]),
+    Case("SELECT Name FROM Account WHERE Regions__c = 'amer;emea'", "Name", ["Acme Corp"]),
+    Case("SELECT Name FROM Account WHERE Regions__c = 'AMER'", "Name", ["Globex"]),
+    Case("SELECT Name FROM Account WHERE Regions__c = 'AMER;EMEA;APAC'", "Name", []),
+    Case(
+        "SELECT Name FROM Account WHERE Regions__c IN ('APAC;AMER', 'APAC') ORDER BY Name",
+        "Name",
+        ["Hooli", "Initech"],
+    ),
+    Case(
+        "SELECT Name FROM Account WHERE Regions__c != 'AMER;EMEA' ORDER BY Name",
+        "Name",
+        ["Globex", "Hooli", "Initech", "stark industries", "Umbrella"],
+    ),
+    Case(
+        "SELECT Name FROM Account WHERE Regions__c NOT IN ('AMER', null) ORDER BY Name",
+        "Name",
+        ["Acme Corp", "Hooli", "Initech"],
+    ),
     # ---- ids -----------------------------------------------------------------------------------
     Case("SELECT Name FROM Account WHERE Id = '{acme15}'", "Name", ["Acme Corp"]),
     Case("SELECT Name FROM Account WHERE Id = '{acme18lower}'", "Name", ["Acme Corp"]),
@@ -359,11 +534,44 @@ CASES = [
         ["Doe", "Smith"],
     ),
     Case("SELECT Name FROM Account WHERE Id = 'nonsense'", "", "INVALID_QUERY_FILTER_OPERATOR"),
+    Case("SELECT Name FROM Account WHERE Id LIKE '001%'", "", "INVALID_QUERY_FILTER_OPERATOR"),
+    Case("SELECT Subject FROM Task WHERE WhatId LIKE '006%'", "", "INVALID_QUERY_FILTER_OPERATOR"),
     # ---- LIMIT / OFFSET / clauses accepted and ignored ----------------------------------------
     Case("SELECT Name FROM Account ORDER BY Name LIMIT 2", "Name", ALL_NAMES[:2]),
     Case("SELECT Name FROM Account ORDER BY Name LIMIT 2 OFFSET 3", "Name", ALL_NAMES[3:5]),
     Case("SELECT Name FROM Account ORDER BY Name OFFSET 4", "Name", ALL_NAMES[4:]),
     Case("SELECT Name FROM Account OFFSET 2001", "", "NUMBER_OUTSIDE_VALID_RANGE"),
+    # OFFSET in a subquery: only under a parent with LIMIT 1, never in a semi-join.
+    Case(
+        "SELECT Name, (SELECT LastName FROM Contacts ORDER BY LastName OFFSET 1) FROM Account "
+        "WHERE Name = 'Acme Corp' LIMIT 1",
+        "Name, Contacts.totalSize",
+        [("Acme Corp", 1)],
+    ),
+    Case(
+        "SELECT Name, (SELECT LastName FROM Contacts OFFSET 1) FROM Account",
+        "",
+        "MALFORMED_QUERY",
+    ),
+    Case(
+        "SELECT Name, (SELECT LastName FROM Contacts OFFSET 1) FROM Account LIMIT 2",
+        "",
+        "MALFORMED_QUERY",
+    ),
+    Case(
+        "SELECT Name FROM Account WHERE Id IN (SELECT AccountId FROM Contact OFFSET 1) LIMIT 1",
+        "",
+        "MALFORMED_QUERY",
+    ),
+    Case("SELECT Name FROM Account ORDER BY Name LIMIT 99999999999999999999999", "Name", ALL_NAMES),
+    Case("SELECT COUNT() FROM Account LIMIT 99999999999999999999999", "", 6),
+    Case(
+        "SELECT Name FROM Account WHERE NumberOfEmployees < 99999999999999999999999 "
+        "AND NumberOfEmployees > -99999999999999999999999 ORDER BY Name",
+        "Name",
+        ALL_NAMES,
+    ),
+    Case("SELECT Name FROM Account WHERE NumberOfEmployees = 99999999999999999999999", "Name", []),
     Case(
         "SELECT Name FROM Account WITH SECURITY_ENFORCED ORDER BY Name LIMIT 1",
         "Name",
