@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 ITEM_KEYS = [
@@ -141,9 +143,12 @@ def test_feed_page_shape_and_tokens(rest) -> None:
     assert second["currentPageToken"] == token
 
 
-def test_commenting_moves_an_item_up(rest) -> None:
+def test_commenting_moves_an_item_up(rest, org) -> None:
+    # A second between the steps: within one millisecond the three timestamps could tie.
     older = post(rest, "older").json()["id"]
+    org.clock.advance(dt.timedelta(seconds=1))
     newer = post(rest, "newer").json()["id"]
+    org.clock.advance(dt.timedelta(seconds=1))
     rest.post(f"/chatter/feed-elements/{older}/capabilities/comments/items", params={"text": "!"})
 
     default = rest.get("/chatter/feeds/news/me/feed-elements").json()["elements"]
