@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -139,3 +140,31 @@ def assert_request(
         assert history_item.headers["Content-Type"] == content_type
     for key, value in (headers or {}).items():
         assert history_item.headers[key] == value
+
+
+class FilePart(NamedTuple):
+    """One file part of a multipart body, read into memory."""
+
+    filename: Optional[str]
+    content_type: Optional[str]
+    content: bytes
+
+
+def parse_multipart(body: bytes, content_type: str) -> tuple[dict[str, str], dict[str, FilePart]]:
+    """The form fields and file parts of a ``multipart/form-data`` body.
+
+    werkzeug keeps each file part in a spooled temporary file; they are read and closed here, so a
+    test does not leave them to the garbage collector (``ResourceWarning: Unclosed file``).
+    """
+    from werkzeug.formparser import MultiPartParser
+
+    mimetype, _, boundary = content_type.partition("; boundary=")
+    assert mimetype == "multipart/form-data"
+    form, files = MultiPartParser().parse(io.BytesIO(body), boundary.encode(), len(body))
+    parts: dict[str, FilePart] = {}
+    for name, storage in files.items():
+        try:
+            parts[name] = FilePart(storage.filename, storage.content_type, storage.read())
+        finally:
+            storage.close()
+    return dict(form), parts
