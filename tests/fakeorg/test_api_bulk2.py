@@ -450,7 +450,9 @@ def test_states_advance_in_order(api: Any, pace: BulkSettings) -> None:
     closed = patch_state(api, info["id"], "UploadComplete").json()
     seen = [closed["state"]]
     counts = []
+    deadline = time.monotonic() + 15
     while seen[-1] not in ("JobComplete", "Failed", "Aborted"):
+        assert time.monotonic() < deadline, f"job still {seen[-1]}"
         current = api.get(f"/jobs/ingest/{info['id']}").json()
         counts.append(current["numberRecordsProcessed"])
         if current["state"] != seen[-1]:
