@@ -364,7 +364,9 @@ def test_duplicate_external_id_is_rejected_case_insensitively(ext_store):
 def test_deleted_records_do_not_hold_unique_values(ext_store):
     first = make_account(ext_store, External_Id__c="X")
     ext_store.delete("Account", first)
-    make_account(ext_store, External_Id__c="X")
+    second = make_account(ext_store, External_Id__c="X")
+    assert second != first
+    assert ext_store.find_by_external_id("Account", "External_Id__c", "X") == [second]
 
 
 def test_duplicate_username(store):
