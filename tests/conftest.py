@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+import threading
+import time
+from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple, Optional
 from urllib.parse import parse_qsl, urlsplit
 
@@ -34,6 +36,27 @@ TOKEN_RESPONSE: dict[str, str] = {
     "issued_at": "1716212345678",
     "signature": "lV+jLC3xSCKbbJ9cLjefbFsT7qDmrVD6N1scrH+QKsg=",
 }
+
+
+def _fake_org_threads() -> set[threading.Thread]:
+    return {t for t in threading.enumerate() if t.name.startswith("fakeorg") and t.is_alive()}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _fake_orgs_end_their_threads() -> Iterator[None]:
+    """After a module (and its module-scoped orgs) is done, no fake org thread it started lives on.
+
+    ``FakeOrg.stop()`` joins its server, connection and bulk threads, so a thread still alive
+    here is an org a test never stopped (say one that failed before its ``stop()``) or a stop
+    that did not end its threads.
+    """
+    before = _fake_org_threads()
+    yield
+    deadline = time.monotonic() + 5
+    while _fake_org_threads() - before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = sorted(t.name for t in _fake_org_threads() - before)
+    assert not left, f"fake org threads outlived this module: {left}"
 
 
 @pytest.fixture(autouse=True)
