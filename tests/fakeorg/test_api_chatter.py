@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 ITEM_KEYS = [
@@ -144,6 +146,9 @@ def test_feed_page_shape_and_tokens(rest) -> None:
 def test_commenting_moves_an_item_up(rest) -> None:
     older = post(rest, "older").json()["id"]
     newer = post(rest, "newer").json()["id"]
+    # Dates have millisecond precision: without this, the comment and "newer" can share one and
+    # the tie goes to the newer id. (Moving the module org's clock forward harms no other test.)
+    rest.org.clock.advance(dt.timedelta(seconds=1))
     rest.post(f"/chatter/feed-elements/{older}/capabilities/comments/items", params={"text": "!"})
 
     default = rest.get("/chatter/feeds/news/me/feed-elements").json()["elements"]
