@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import pytest
 import requests
@@ -274,7 +273,7 @@ def test_clock_over_http(rest, org):
         assert rest.post("/__fakeorg__/clock", json={"now": "never"}, auth=False).status_code == 400
     finally:
         assert rest.delete("/__fakeorg__/clock", auth=False).status_code == 204
-    assert org.store.now().year == dt.datetime.now(dt.timezone.utc).year
+    assert abs(org.store.now() - dt.datetime.now(dt.timezone.utc)) < dt.timedelta(seconds=5)
 
 
 def test_clock_advance(org):
@@ -285,4 +284,3 @@ def test_clock_advance(org):
     finally:
         org.clock.reset()
     assert org.store.now() - before < dt.timedelta(days=1)
-    time.sleep(0)  # keep the clock monotonic for later tests
