@@ -53,6 +53,13 @@ def org() -> Iterator[FakeOrg]:
         yield running
 
 
+@pytest.fixture(autouse=True)
+def _no_leftover_faults(org: FakeOrg) -> Iterator[None]:
+    """A fault a failing test did not use up must not fire in the next test."""
+    yield
+    org.clear_faults()
+
+
 @pytest.fixture
 def client(org: FakeOrg) -> Iterator[salesforcepy.Client]:
     client = salesforcepy.client(**org.credentials)
