@@ -1,4 +1,8 @@
-"""Shared fixtures for client unit tests: a client logged in against mocked Salesforce endpoints."""
+"""Shared fixtures for client unit tests: a client logged in against mocked Salesforce endpoints.
+
+Also, for every test module: a guard that fails the module if a fake org thread it started
+outlives it, and a multipart parser for checking request bodies.
+"""
 
 from __future__ import annotations
 
