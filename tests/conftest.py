@@ -1,9 +1,16 @@
-"""Shared fixtures for client unit tests: a client logged in against mocked Salesforce endpoints."""
+"""Shared fixtures for client unit tests: a client logged in against mocked Salesforce endpoints.
+
+Also, for every test module: a guard that fails the module if a fake org thread it started
+outlives it, and a multipart parser for checking request bodies.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Optional
+import io
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from typing import Any, NamedTuple, Optional
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -33,6 +40,27 @@ TOKEN_RESPONSE: dict[str, str] = {
     "issued_at": "1716212345678",
     "signature": "lV+jLC3xSCKbbJ9cLjefbFsT7qDmrVD6N1scrH+QKsg=",
 }
+
+
+def _fake_org_threads() -> set[threading.Thread]:
+    return {t for t in threading.enumerate() if t.name.startswith("fakeorg") and t.is_alive()}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _fake_orgs_end_their_threads() -> Iterator[None]:
+    """After a module (and its module-scoped orgs) is done, no fake org thread it started lives on.
+
+    ``FakeOrg.stop()`` joins its server, connection and bulk threads, so a thread still alive
+    here is an org a test never stopped (say one that failed before its ``stop()``) or a stop
+    that did not end its threads.
+    """
+    before = _fake_org_threads()
+    yield
+    deadline = time.monotonic() + 5
+    while _fake_org_threads() - before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = sorted(t.name for t in _fake_org_threads() - before)
+    assert not left, f"fake org threads outlived this module: {left}"
 
 
 @pytest.fixture(autouse=True)
@@ -139,3 +167,31 @@ def assert_request(
         assert history_item.headers["Content-Type"] == content_type
     for key, value in (headers or {}).items():
         assert history_item.headers[key] == value
+
+
+class FilePart(NamedTuple):
+    """One file part of a multipart body, read into memory."""
+
+    filename: Optional[str]
+    content_type: Optional[str]
+    content: bytes
+
+
+def parse_multipart(body: bytes, content_type: str) -> tuple[dict[str, str], dict[str, FilePart]]:
+    """The form fields and file parts of a ``multipart/form-data`` body.
+
+    werkzeug keeps each file part in a spooled temporary file; they are read and closed here, so a
+    test does not leave them to the garbage collector (``ResourceWarning: Unclosed file``).
+    """
+    from werkzeug.formparser import MultiPartParser
+
+    mimetype, _, boundary = content_type.partition("; boundary=")
+    assert mimetype == "multipart/form-data"
+    form, files = MultiPartParser().parse(io.BytesIO(body), boundary.encode(), len(body))
+    parts: dict[str, FilePart] = {}
+    for name, storage in files.items():
+        try:
+            parts[name] = FilePart(storage.filename, storage.content_type, storage.read())
+        finally:
+            storage.close()
+    return dict(form), parts

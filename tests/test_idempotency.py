@@ -84,13 +84,13 @@ NOT_IDEMPOTENT: list[tuple[str, Callable[[], Request]]] = [
 ]
 
 
-@pytest.mark.parametrize(("name", "build"), IDEMPOTENT, ids=[n for n, _ in IDEMPOTENT])
-def test_idempotent(name: str, build: Callable[[], Request]) -> None:
+@pytest.mark.parametrize("build", [pytest.param(b, id=n) for n, b in IDEMPOTENT])
+def test_idempotent(build: Callable[[], Request]) -> None:
     assert build().idempotent is True
 
 
-@pytest.mark.parametrize(("name", "build"), NOT_IDEMPOTENT, ids=[n for n, _ in NOT_IDEMPOTENT])
-def test_not_idempotent(name: str, build: Callable[[], Request]) -> None:
+@pytest.mark.parametrize("build", [pytest.param(b, id=n) for n, b in NOT_IDEMPOTENT])
+def test_not_idempotent(build: Callable[[], Request]) -> None:
     assert build().idempotent is False
 
 

@@ -10,12 +10,19 @@ import json
 from typing import Any
 
 import pytest
-from werkzeug.formparser import MultiPartParser
 
 import salesforcepy
 from salesforcepy import SentRequest
 
-from .conftest import CREDENTIALS, DATA, LOGIN_URL, TOKEN, TOKEN_RESPONSE, assert_request
+from .conftest import (
+    CREDENTIALS,
+    DATA,
+    LOGIN_URL,
+    TOKEN,
+    TOKEN_RESPONSE,
+    assert_request,
+    parse_multipart,
+)
 
 ACCOUNT_ID = "0010Y0000055YG7QAM"
 JOB_ID = "7505g00000BSfbrAAD"
@@ -186,9 +193,7 @@ def test_insert_file(sf: salesforcepy.Client, requests_mock: Any) -> None:
         body=sent.body,
         content_type=sent.headers["Content-Type"],
     )
-    mimetype, _, boundary = sent.headers["Content-Type"].partition("; boundary=")
-    assert mimetype == "multipart/form-data"
-    form, files = _parse_multipart(sent.body, boundary)
+    form, files = parse_multipart(sent.body, sent.headers["Content-Type"])
     assert json.loads(form["entity_attachment"]) == {
         "Name": "SalesforcePy",
         "ParentId": "0010Y0000056ljcQAA",
@@ -196,16 +201,9 @@ def test_insert_file(sf: salesforcepy.Client, requests_mock: Any) -> None:
     }
     assert files["Body"].filename == "SalesforcePy.txt"
     assert files["Body"].content_type == "text/plain"
-    assert files["Body"].read() == b"Hello world"
+    assert files["Body"].content == b"Hello world"
     assert insert_result[0] == created
     assert insert_result[1].status == 201
-
-
-def _parse_multipart(body: bytes, boundary: str) -> tuple[Any, Any]:
-    import io
-
-    parser = MultiPartParser()
-    return parser.parse(io.BytesIO(body), boundary.encode(), len(body))
 
 
 def test_execute_anonymous(sf: salesforcepy.Client, requests_mock: Any) -> None:

@@ -77,22 +77,23 @@ def test_a_chunk_keeps_the_good_rows_and_reports_the_bad(store: Any) -> None:
 def test_the_worker_stops_with_the_org() -> None:
     org = FakeOrg(bulk=BulkSettings(start_delay=30))
     org.start()
-    jobs = BulkJobs.of(org.state)
-    job = IngestJob(
-        id=jobs.new_id("750"),
-        object="Account",
-        operation="insert",
-        created_by=org.state.admin_user_id,
-        created_date=jobs.now(),
-        api_version="58.0",
-        state="UploadComplete",
-    )
-    jobs.add(job)
-    jobs.schedule(job)
-    worker = jobs._thread
-    assert worker is not None
-    assert worker.is_alive()
-
-    org.stop()
+    try:
+        jobs = BulkJobs.of(org.state)
+        job = IngestJob(
+            id=jobs.new_id("750"),
+            object="Account",
+            operation="insert",
+            created_by=org.state.admin_user_id,
+            created_date=jobs.now(),
+            api_version="58.0",
+            state="UploadComplete",
+        )
+        jobs.add(job)
+        jobs.schedule(job)
+        worker = jobs._thread
+        assert worker is not None
+        assert worker.is_alive()
+    finally:
+        org.stop()
 
     assert not worker.is_alive()

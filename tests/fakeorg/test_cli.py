@@ -35,13 +35,23 @@ def start(*args: str) -> tuple[subprocess.Popen, dict]:
         text=True,
     )
     line = process.stdout.readline()
-    assert line, process.stderr.read()
-    return process, json.loads(line)
+    try:
+        return process, json.loads(line)
+    except ValueError:
+        # Not left running (or holding its pipes) when the test fails here.
+        process.kill()
+        _, err = process.communicate()
+        pytest.fail(f"the fake org printed {line!r}, not its JSON line: {err}")
 
 
 def stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> tuple[str, str]:
     process.send_signal(sig)
-    out, err = process.communicate(timeout=TIMEOUT)
+    try:
+        out, err = process.communicate(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise
     assert process.returncode == 0, err
     return out, err
 

@@ -115,6 +115,10 @@ def test_delay_after_commit_applies_the_change(rest, org):
     org.inject_fault(path="/sobjects/Account", method="POST", delay=1.5, after_commit=True)
     with pytest.raises(requests.ReadTimeout):
         rest.post("/sobjects/Account", json={"Name": "Slow Commit"}, timeout=0.3)
+    # The client gave up after 0.3 s; on a busy machine the org may commit later than that.
+    deadline = time.monotonic() + 10
+    while count_named(org, "Slow Commit") == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert count_named(org, "Slow Commit") == 1
 
 
@@ -274,7 +278,7 @@ def test_clock_over_http(rest, org):
         assert rest.post("/__fakeorg__/clock", json={"now": "never"}, auth=False).status_code == 400
     finally:
         assert rest.delete("/__fakeorg__/clock", auth=False).status_code == 204
-    assert org.store.now().year == dt.datetime.now(dt.timezone.utc).year
+    assert abs(org.store.now() - dt.datetime.now(dt.timezone.utc)) < dt.timedelta(seconds=5)
 
 
 def test_clock_advance(org):
@@ -285,4 +289,3 @@ def test_clock_advance(org):
     finally:
         org.clock.reset()
     assert org.store.now() - before < dt.timedelta(days=1)
-    time.sleep(0)  # keep the clock monotonic for later tests

@@ -369,11 +369,15 @@ def test_device_flow_start_needs_a_known_app(device):
 
 
 def test_device_flow_slow_down(device):
-    device.configure_device_flow(interval=0.5)
+    # A long interval makes "too soon" hold however slow the machine; a short one makes a poll
+    # after a pause "in time". Each answer is about the time since the previous poll.
+    device.configure_device_flow(interval=60)
     code = start(device).json()["device_code"]
     assert error_of(poll(device, code, wait=0))[:2] == (400, "slow_down")
-    assert error_of(poll(device, code, wait=0.55))[:2] == (400, "authorization_pending")
-    assert error_of(poll(device, code, wait=0.1))[:2] == (400, "slow_down")
+    device.configure_device_flow(interval=FAST)
+    assert error_of(poll(device, code, wait=2 * FAST))[:2] == (400, "authorization_pending")
+    device.configure_device_flow(interval=60)
+    assert error_of(poll(device, code, wait=0))[:2] == (400, "slow_down")
 
 
 def test_denied_device_code(device):

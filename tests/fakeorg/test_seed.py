@@ -102,13 +102,11 @@ def test_loading_twice_is_a_no_op(make_store):
 
 def test_reopened_seeded_file_is_not_seeded_again(tmp_path):
     path = str(tmp_path / "demo.db")
-    first = Store(path)
-    seed.load_demo(first)
-    first.close()
-    second = Store(path)
-    assert seed.load_demo(second) is None
-    assert second.count("Account") == seed.ACCOUNT_COUNT
-    second.close()
+    with Store(path) as first:
+        seed.load_demo(first)
+    with Store(path) as second:
+        assert seed.load_demo(second) is None
+        assert second.count("Account") == seed.ACCOUNT_COUNT
 
 
 @pytest.mark.parametrize(

@@ -530,13 +530,19 @@ def test_stop_during_an_injected_delay_hangs_up():
     running = FakeOrg().start()
     try:
         running.inject_fault(path="/services/data", delay=30)
-        caller = threading.Thread(target=call, args=(running.instance_url + "/services/data/",))
+        caller = threading.Thread(
+            target=call, args=(running.instance_url + "/services/data/",), daemon=True
+        )
         caller.start()
-        while running.stats()["faults_fired"] == 0:
+        for _ in range(1000):
+            if running.stats()["faults_fired"]:
+                break
             threading.Event().wait(0.01)
+        assert running.stats()["faults_fired"] == 1
     finally:
         running.stop()
     caller.join(60)
+    assert not caller.is_alive()
     assert "error" in outcome
     assert "status" not in outcome
 

@@ -364,7 +364,9 @@ def test_duplicate_external_id_is_rejected_case_insensitively(ext_store):
 def test_deleted_records_do_not_hold_unique_values(ext_store):
     first = make_account(ext_store, External_Id__c="X")
     ext_store.delete("Account", first)
-    make_account(ext_store, External_Id__c="X")
+    second = make_account(ext_store, External_Id__c="X")
+    assert second != first
+    assert ext_store.find_by_external_id("Account", "External_Id__c", "X") == [second]
 
 
 def test_duplicate_username(store):
@@ -740,41 +742,36 @@ def test_master_detail_style_custom_field_cascades(store):
 
 def test_reopened_file_keeps_records_custom_schema_and_id_sequence(tmp_path, clock):
     path = str(tmp_path / "org.db")
-    first = Store(path, clock=clock)
-    org_id, admin = first.org_id, first.admin_user_id
-    first.define_object(
-        "Invoice__c", [FieldDef("Total__c", "currency", precision=18, scale=2)], label="Invoice"
-    )
-    first.define_field(
-        "Account", FieldDef("External_Id__c", "string", external_id=True, unique=True)
-    )
-    account = first.create("Account", {"Name": "Acme", "External_Id__c": "E1"})
-    invoice = first.create("Invoice__c", {"Total__c": 10})
-    last = first.create("Account", {"Name": "Gone"})
-    first.delete("Account", last, hard=True)
-    first.close()
+    with Store(path, clock=clock) as first:
+        org_id, admin = first.org_id, first.admin_user_id
+        first.define_object(
+            "Invoice__c", [FieldDef("Total__c", "currency", precision=18, scale=2)], label="Invoice"
+        )
+        first.define_field(
+            "Account", FieldDef("External_Id__c", "string", external_id=True, unique=True)
+        )
+        account = first.create("Account", {"Name": "Acme", "External_Id__c": "E1"})
+        invoice = first.create("Invoice__c", {"Total__c": 10})
+        last = first.create("Account", {"Name": "Gone"})
+        first.delete("Account", last, hard=True)
 
-    second = Store(path, clock=clock)
-    assert (second.org_id, second.admin_user_id) == (org_id, admin)
-    assert second.get("Invoice__c", invoice, ["Total__c"], api_version=V)["Total__c"] == 10.0
-    assert second.object("invoice__c").label == "Invoice"
-    assert second.object("Account").field("External_Id__c").external_id
-    assert second.find_by_external_id("Account", "External_Id__c", "e1") == [account]
-    fresh = second.create("Account", {"Name": "New"})
-    assert fresh not in (account, invoice, last)
-    assert fresh[6:15] > last[6:15]  # base-62 counters sort as text
-    assert second.count("User") == 1  # no second bootstrap
-    second.close()
+    with Store(path, clock=clock) as second:
+        assert (second.org_id, second.admin_user_id) == (org_id, admin)
+        assert second.get("Invoice__c", invoice, ["Total__c"], api_version=V)["Total__c"] == 10.0
+        assert second.object("invoice__c").label == "Invoice"
+        assert second.object("Account").field("External_Id__c").external_id
+        assert second.find_by_external_id("Account", "External_Id__c", "e1") == [account]
+        fresh = second.create("Account", {"Name": "New"})
+        assert fresh not in (account, invoice, last)
+        assert fresh[6:15] > last[6:15]  # base-62 counters sort as text
+        assert second.count("User") == 1  # no second bootstrap
 
 
 def test_two_stores_on_one_file_see_each_others_writes(tmp_path):
     path = str(tmp_path / "org.db")
-    writer = Store(path)
-    reader = Store(path)
-    record_id = writer.create("Account", {"Name": "Shared"})
-    assert reader.get("Account", record_id, ["Name"], api_version=V)["Name"] == "Shared"
-    writer.close()
-    reader.close()
+    with Store(path) as writer, Store(path) as reader:
+        record_id = writer.create("Account", {"Name": "Shared"})
+        assert reader.get("Account", record_id, ["Name"], api_version=V)["Name"] == "Shared"
 
 
 # ---- execute / now ------------------------------------------------------------------------------
@@ -788,9 +785,8 @@ def test_execute_returns_rows_and_case_insensitive_text(store):
 
 def test_now_uses_the_clock(store, clock):
     assert store.now() == clock.current
-    naive = Store(clock=lambda: dt.datetime(2024, 1, 1, 0, 0))
-    assert naive.now().tzinfo is not None
-    naive.close()
+    with Store(clock=lambda: dt.datetime(2024, 1, 1, 0, 0)) as naive:
+        assert naive.now().tzinfo is not None
 
 
 def test_create_system_allows_read_only_fields_and_fixed_ids(store):

@@ -139,8 +139,9 @@ def test_eight_threads_and_one_expiry_make_one_renewal(org: FakeOrg) -> None:
     client = logged_in(org, "password")
     org.expire_sessions()
     org.reset_stats()
-    # A slow token endpoint keeps the renewal in flight while every thread's 401 arrives.
-    org.inject_fault(path="/services/oauth2/token", delay=0.3, times=None)
+    # A slow token endpoint keeps the renewal in flight while every thread's 401 arrives (a
+    # thread that sent its first request only after the renewal would not see a 401 at all).
+    org.inject_fault(path="/services/oauth2/token", delay=1.0, times=None)
     start = threading.Barrier(8)
     results: list[Any] = [None] * 8
 

@@ -53,6 +53,13 @@ def org() -> Iterator[FakeOrg]:
         yield running
 
 
+@pytest.fixture(autouse=True)
+def _no_leftover_faults(org: FakeOrg) -> Iterator[None]:
+    """A fault a failing test did not use up must not fire in the next test."""
+    yield
+    org.clear_faults()
+
+
 @pytest.fixture
 def client(org: FakeOrg) -> Iterator[salesforcepy.Client]:
     client = salesforcepy.client(**org.credentials)
@@ -360,7 +367,9 @@ def test_strict_clients_raise_for_wrong_states(org: FakeOrg) -> None:
 def test_abort_in_the_middle_leaves_unprocessed_rows(
     client: salesforcepy.Client, pace: BulkSettings
 ) -> None:
-    pace.rows_per_second = 300
+    # One chunk a second: the job would take 20 s, so the abort lands mid-run even when this
+    # test's polling is held up for a while; the worker sees it before the next chunk.
+    pace.rows_per_second = 30
     pace.chunk_size = 30
     csv_text = "Name\n" + "".join(f"Midway {n:03d}\n" for n in range(600))
     job, _ = client.jobs.ingest.create({"object": "Account", "operation": "insert"})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import struct
 import zlib
@@ -10,7 +9,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from werkzeug.formparser import MultiPartParser
 
 import salesforcepy
 from salesforcepy.exceptions import (
@@ -22,7 +20,7 @@ from salesforcepy.exceptions import (
 )
 from salesforcepy.resources.sobjects import multipart_body
 
-from ..conftest import DATA, assert_request
+from ..conftest import DATA, FilePart, assert_request, parse_multipart
 
 ACCOUNT_ID = "0015g00000ABCDEAA5"
 NOT_FOUND = [{"errorCode": "NOT_FOUND", "message": "The requested resource does not exist"}]
@@ -48,11 +46,8 @@ def _png() -> bytes:
     )
 
 
-def _parse_multipart(request: Any) -> tuple[Any, Any]:
-    mimetype, _, boundary = request.headers["Content-Type"].partition("; boundary=")
-    assert mimetype == "multipart/form-data"
-    body = request.body
-    return MultiPartParser().parse(io.BytesIO(body), boundary.encode(), len(body))
+def _parse_multipart(request: Any) -> tuple[dict[str, str], dict[str, FilePart]]:
+    return parse_multipart(request.body, request.headers["Content-Type"])
 
 
 # -- CRUD --------------------------------------------------------------------------------------
@@ -231,7 +226,7 @@ def test_binary_insert_preserves_png_bytes(sf: salesforcepy.Client, requests_moc
     assert json.loads(form["entity_content"]) == {"PathOnClient": "pixel.png", "Title": "Pixel"}
     assert files["VersionData"].filename == "pixel.png"
     assert files["VersionData"].content_type == "image/png"
-    assert files["VersionData"].read() == png
+    assert files["VersionData"].content == png
     assert requests_mock.last_request.headers["Authorization"].startswith("Bearer ")
     assert body["id"] == "0685g00000AbCdEAAV"
     assert request.status == 201
@@ -247,7 +242,7 @@ def test_binary_str_content_is_utf8(sf: salesforcepy.Client, requests_mock: Any)
 
     form, files = _parse_multipart(requests_mock.last_request)
     assert "entity_document" in form
-    assert files["Body"].read() == text.encode("utf-8")
+    assert files["Body"].content == text.encode("utf-8")
 
 
 def test_multipart_boundary_is_random_and_absent_from_content() -> None:
@@ -270,7 +265,7 @@ def test_binary_update_is_multipart_patch(sf: salesforcepy.Client, requests_mock
 
     form, files = _parse_multipart(requests_mock.last_request)
     assert json.loads(form["entity_attachment"]) == {"Name": "v2"}
-    assert files["Body"].read() == b"\x00\x01"
+    assert files["Body"].content == b"\x00\x01"
 
 
 def test_blob_query_returns_bytes(sf: salesforcepy.Client, requests_mock: Any) -> None:
