@@ -7,6 +7,7 @@ outlives it, and a multipart parser for checking request bodies.
 from __future__ import annotations
 
 import io
+import os
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -15,8 +16,14 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import requests_mock.response
+from hypothesis import settings as _hypothesis_settings
 
 import salesforcepy
+
+# Property tests explore new random inputs on every run; CI (`.ci/run` sets HYPOTHESIS_PROFILE=ci)
+# runs a fixed, reproducible set instead, so a landing never depends on the luck of the draw.
+_hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+_hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 LOGIN_URL = "https://login.salesforce.com"
 INSTANCE_URL = "https://acme.my.salesforce.com"
