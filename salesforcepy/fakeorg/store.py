@@ -178,8 +178,8 @@ class _Table:
         self.has_owner = obj.field("OwnerId") is not None
         # Children to delete with a record of this object: (child object, reference field).
         self.cascade: list[tuple[str, str]] = []
-        # Other lookups to this object, which a delete clears (or, when the lookup cannot be null,
-        # refuses while a live record uses it): (child object, reference field, nillable).
+        # Other lookups to this object, which a delete clears (or, for a restricted-delete lookup,
+        # refuses while a live record uses it): (child object, reference field, restricted).
         self.referrers: list[tuple[str, str, bool]] = []
         self.before_write = BEFORE_WRITE.get(obj.name)
         self.after_write = AFTER_WRITE.get(obj.name)
@@ -516,7 +516,8 @@ class Store:
         or one of another object -> 400 MALFORMED_ID.
 
         Live records that point at a deleted record through a lookup without cascade delete get
-        the lookup cleared (SystemModstamp moves, LastModifiedDate does not).
+        the lookup cleared (SystemModstamp moves, LastModifiedDate does not); if such a lookup
+        cannot be null, 400 DELETE_FAILED and nothing is deleted.
         """
         with self._lock:
             table = self._table(object_name)
@@ -722,7 +723,7 @@ class Store:
                     if f.cascade_delete:
                         parent.cascade.append((table.name, f.name))
                     else:
-                        parent.referrers.append((table.name, f.name, bool(f.nillable)))
+                        parent.referrers.append((table.name, f.name, f.restricted_delete))
         self._tables = tables
 
     def _ensure_table(self, table: _Table) -> None:
@@ -1231,13 +1232,14 @@ class Store:
         Every record to delete is found first, so a lookup between two of them is neither cleared
         nor in the way. A live record outside the tree that uses one of them through a lookup
         without cascade delete has the lookup cleared (SystemModstamp moves, LastModifiedDate and
-        LastModifiedById stay: a system change). Lookups that cannot be null are left alone.
+        LastModifiedById stay: a system change); when that lookup cannot be null, the delete is
+        refused with 400 DELETE_FAILED before anything is written.
         """
         doomed: dict[str, _Table] = {}
         self._collect_tree(table, record_id, hard, doomed, set())
         clears: list[tuple[_Table, str, str]] = []
         for parent_id, parent in doomed.items():
-            for child_name, field_name, nillable in parent.referrers:
+            for child_name, field_name, restricted in parent.referrers:
                 child = self._tables[child_name.lower()]
                 users = [
                     child_id
@@ -1248,8 +1250,8 @@ class Store:
                     ).fetchall()
                     if child_id not in doomed
                 ]
-                if not nillable:
-                    continue
+                if users and restricted:
+                    raise self._delete_failed(parent, parent_id, child, users)
                 clears.extend((child, child_id, field_name) for child_id in users)
         for child, child_id, field_name in clears:
             self._update(
@@ -1291,6 +1293,29 @@ class Store:
             ).fetchall():
                 self._collect_tree(child, child_id, hard, doomed, seen)
         doomed[record_id] = table
+
+    def _delete_failed(
+        self, parent: _Table, parent_id: str, child: _Table, child_ids: Sequence[str]
+    ) -> SalesforceError:
+        def name_of(table: _Table, record_id: str) -> str:
+            name_field = table.obj.name_field
+            if name_field is None or not name_field.stored:
+                return record_id
+            row = self._conn.execute(
+                f'SELECT {sql_ident(name_field.name)} FROM {table.ident} WHERE "Id" = ?',
+                (record_id,),
+            ).fetchone()
+            return str(row[0]) if row is not None and row[0] is not None else record_id
+
+        plural = (child.obj.label_plural or child.name).lower()
+        names = ", ".join(name_of(child, child_id) for child_id in child_ids)
+        return SalesforceError(
+            400,
+            "DELETE_FAILED",
+            f"Your attempt to delete {name_of(parent, parent_id)} could not be completed because "
+            f"it is associated with the following {plural}.: {names}",
+            [],
+        )
 
     def _remember_id(self, record_id: str) -> None:
         """Keep the id counter's high-water mark when a row disappears, so ids are never reused."""
