@@ -298,6 +298,18 @@ class FieldDef:
         if self.type == "boolean" and self.default is None:
             self.default = False
 
+    @property
+    def restricted_delete(self) -> bool:
+        """A lookup that keeps its target from being deleted while a live record uses it: it cannot
+        be null and does not cascade (Salesforce's "Don't allow deletion"). Owner and audit fields
+        point at users, which are never deleted."""
+        return (
+            self.type == "reference"
+            and not self.nillable
+            and not self.cascade_delete
+            and self.name not in ("OwnerId", "CreatedById", "LastModifiedById")
+        )
+
     # ---- storage ------------------------------------------------------------------------------
 
     @property
@@ -612,7 +624,7 @@ class FieldDef:
             "referenceTo": list(self.reference_to),
             "relationshipName": self.relationship_name,
             "relationshipOrder": None,
-            "restrictedDelete": False,
+            "restrictedDelete": self.restricted_delete,
             "restrictedPicklist": self.restricted_picklist,
             "scale": self.scale,
             "searchPrefilterable": self.type == "reference",
@@ -633,6 +645,7 @@ class ChildRelationship:
     child_object: str
     field: str
     cascade_delete: bool = False
+    restricted_delete: bool = False
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -643,7 +656,7 @@ class ChildRelationship:
             "junctionIdListNames": [],
             "junctionReferenceTo": [],
             "relationshipName": self.relationship_name,
-            "restrictedDelete": False,
+            "restrictedDelete": self.restricted_delete,
         }
 
 
@@ -841,7 +854,11 @@ class Schema:
                 if f.child_relationship_name and parent_def.name in f.reference_to:
                     result.append(
                         ChildRelationship(
-                            f.child_relationship_name, obj.name, f.name, f.cascade_delete
+                            f.child_relationship_name,
+                            obj.name,
+                            f.name,
+                            f.cascade_delete,
+                            f.restricted_delete,
                         )
                     )
         return result

@@ -178,6 +178,9 @@ class _Table:
         self.has_owner = obj.field("OwnerId") is not None
         # Children to delete with a record of this object: (child object, reference field).
         self.cascade: list[tuple[str, str]] = []
+        # Other lookups to this object, which a delete clears (or, for a restricted-delete lookup,
+        # refuses while a live record uses it): (child object, reference field, restricted).
+        self.referrers: list[tuple[str, str, bool]] = []
         self.before_write = BEFORE_WRITE.get(obj.name)
         self.after_write = AFTER_WRITE.get(obj.name)
         self.after_delete = AFTER_DELETE.get(obj.name)
@@ -511,6 +514,10 @@ class Store:
 
         A hard delete also removes a soft-deleted record (emptying the recycle bin). A malformed id
         or one of another object -> 400 MALFORMED_ID.
+
+        Live records that point at a deleted record through a lookup without cascade delete get
+        the lookup cleared (SystemModstamp moves, LastModifiedDate does not); if such a lookup
+        cannot be null, 400 DELETE_FAILED and nothing is deleted.
         """
         with self._lock:
             table = self._table(object_name)
@@ -523,7 +530,7 @@ class Store:
                     raise not_found()
                 if state[0] and not hard:
                     raise _entity_is_deleted()
-                self._delete_tree(table, normalized, hard, self._stamp(), set())
+                self._delete_tree(table, normalized, hard, self._stamp())
 
     def find_by_external_id(self, object_name: str, field_name: str, value: str) -> list[str]:
         """Ids of live records whose external-id field equals ``value`` (case-insensitive).
@@ -705,11 +712,18 @@ class Store:
         tables = {obj.name.lower(): _Table(obj, self.schema) for obj in self.schema}
         for table in tables.values():
             for f in table.fields:
-                if f.type == "reference" and f.cascade_delete:
-                    for target in f.reference_to:
-                        parent = tables.get(target.lower())
-                        if parent is not None:
-                            parent.cascade.append((table.name, f.name))
+                # OwnerId and the audit fields point at users (never deleted) or queues (whose
+                # deletion is not modelled).
+                if f.type != "reference" or f.name in _AUDIT_FIELDS or f.name == "OwnerId":
+                    continue
+                for target in f.reference_to:
+                    parent = tables.get(target.lower())
+                    if parent is None:
+                        continue
+                    if f.cascade_delete:
+                        parent.cascade.append((table.name, f.name))
+                    else:
+                        parent.referrers.append((table.name, f.name, f.restricted_delete))
         self._tables = tables
 
     def _ensure_table(self, table: _Table) -> None:
@@ -1112,7 +1126,11 @@ class Store:
         user_id: str | None,
         source: str,
         system: bool = False,
+        system_change: bool = False,
     ) -> None:
+        """Update one record. ``system_change``: a change the system makes on its own (clearing a
+        lookup to a deleted record), which moves SystemModstamp but not LastModifiedDate or
+        LastModifiedById."""
         normalized = self._record_id(table, record_id)
         old = self._fetch(table, normalized)
         if old is None:
@@ -1129,9 +1147,9 @@ class Store:
         row.update(values)
         if "SystemModstamp" not in values:
             row["SystemModstamp"] = self._stamp()
-        if "LastModifiedDate" not in values:
+        if "LastModifiedDate" not in values and not system_change:
             row["LastModifiedDate"] = row["SystemModstamp"]
-        if "LastModifiedById" not in values:
+        if "LastModifiedById" not in values and not system_change:
             row["LastModifiedById"] = user_id or self.admin_user_id
         changed = set(values)
         if table.before_write is not None:
@@ -1208,32 +1226,96 @@ class Store:
                     [],
                 )
 
-    def _delete_tree(
-        self, table: _Table, record_id: str, hard: bool, now: str, seen: set[str]
+    def _delete_tree(self, table: _Table, record_id: str, hard: bool, now: str) -> None:
+        """Delete a record with its cascade children, after letting go of other lookups to them.
+
+        Every record to delete is found first, so a lookup between two of them is neither cleared
+        nor in the way. A live record outside the tree that uses one of them through a lookup
+        without cascade delete has the lookup cleared (SystemModstamp moves, LastModifiedDate and
+        LastModifiedById stay: a system change); when that lookup cannot be null, the delete is
+        refused with 400 DELETE_FAILED before anything is written.
+        """
+        doomed: dict[str, _Table] = {}
+        self._collect_tree(table, record_id, hard, doomed, set())
+        clears: list[tuple[_Table, str, str]] = []
+        for parent_id, parent in doomed.items():
+            for child_name, field_name, restricted in parent.referrers:
+                child = self._tables[child_name.lower()]
+                users = [
+                    child_id
+                    for (child_id,) in self._conn.execute(
+                        f'SELECT "Id" FROM {child.ident} WHERE {sql_ident(field_name)} = ? '
+                        'AND "IsDeleted" = 0 ORDER BY "Id"',
+                        (parent_id,),
+                    ).fetchall()
+                    if child_id not in doomed
+                ]
+                if users and restricted:
+                    raise self._delete_failed(parent, parent_id, child, users)
+                clears.extend((child, child_id, field_name) for child_id in users)
+        for child, child_id, field_name in clears:
+            self._update(
+                child,
+                child_id,
+                {field_name: None},
+                user_id=None,
+                source="json",
+                system=True,
+                system_change=True,
+            )
+        for gone_id, gone in doomed.items():
+            before = self._fetch(gone, gone_id) if gone.after_delete is not None else None
+            if hard:
+                self._conn.execute(f'DELETE FROM {gone.ident} WHERE "Id" = ?', (gone_id,))
+                self._remember_id(gone_id)
+            else:
+                self._conn.execute(
+                    f'UPDATE {gone.ident} SET "IsDeleted" = 1, "SystemModstamp" = ? WHERE "Id" = ?',
+                    (now, gone_id),
+                )
+            if before is not None and gone.after_delete is not None:
+                gone.after_delete(self, before, None, set())
+
+    def _collect_tree(
+        self, table: _Table, record_id: str, hard: bool, doomed: dict[str, _Table], seen: set[str]
     ) -> None:
+        """Add the cascade children of a record, then the record, to ``doomed`` (children first:
+        the order they are deleted in)."""
         if record_id in seen:
             return
         seen.add(record_id)
-        before = self._fetch(table, record_id) if table.after_delete is not None else None
+        live = "" if hard else ' AND "IsDeleted" = 0'
         for child_name, field_name in table.cascade:
             child = self._tables[child_name.lower()]
-            live = "" if hard else ' AND "IsDeleted" = 0'
             for (child_id,) in self._conn.execute(
                 f'SELECT "Id" FROM {child.ident} WHERE {sql_ident(field_name)} = ?{live}',
                 (record_id,),
             ).fetchall():
-                self._delete_tree(child, child_id, hard, now, seen)
-        if hard:
-            self._conn.execute(f'DELETE FROM {table.ident} WHERE "Id" = ?', (record_id,))
-        else:
-            self._conn.execute(
-                f'UPDATE {table.ident} SET "IsDeleted" = 1, "SystemModstamp" = ? WHERE "Id" = ?',
-                (now, record_id),
-            )
-        if before is not None and table.after_delete is not None:
-            table.after_delete(self, before, None, set())
-        if hard:
-            self._remember_id(record_id)
+                self._collect_tree(child, child_id, hard, doomed, seen)
+        doomed[record_id] = table
+
+    def _delete_failed(
+        self, parent: _Table, parent_id: str, child: _Table, child_ids: Sequence[str]
+    ) -> SalesforceError:
+        def name_of(table: _Table, record_id: str) -> str:
+            name_field = table.obj.name_field
+            if name_field is None or not name_field.stored:
+                return record_id
+            row = self._conn.execute(
+                f'SELECT {sql_ident(name_field.name)} FROM {table.ident} WHERE "Id" = ?',
+                (record_id,),
+            ).fetchone()
+            return str(row[0]) if row is not None and row[0] is not None else record_id
+
+        plural = (child.obj.label_plural or child.name).lower()
+        names = ", ".join(name_of(child, child_id) for child_id in child_ids)
+        return SalesforceError(
+            400,
+            "DELETE_FAILED",
+            f"Your attempt to delete {name_of(parent, parent_id)} could not be completed because "
+            f"it is associated with the following {plural}.: {names}",
+            [],
+        )
 
     def _remember_id(self, record_id: str) -> None:
         """Keep the id counter's high-water mark when a row disappears, so ids are never reused."""

@@ -333,7 +333,10 @@ class Scope:
         for join in self.joins.values():
             for target, alias in join.targets:
                 table = sql_ident(target.name)
-                parts.append(f'LEFT JOIN {table} {alias} ON {alias}."Id" = {join.source_sql}')
+                # A deleted parent is no parent (deleting it cleared the lookups of live records);
+                # queryAll still shows the parent a deleted record was cascade-deleted with.
+                live = "" if self.compiler.include_deleted else f' AND {alias}."IsDeleted" = 0'
+                parts.append(f'LEFT JOIN {table} {alias} ON {alias}."Id" = {join.source_sql}{live}')
         return " ".join(parts)
 
     def resolve(self, path: ast.Path) -> Resolved:
