@@ -209,6 +209,13 @@ def test_read_response_success_and_errors() -> None:
     assert [type(e) for e in errors] == [BadRequest]
 
 
+def test_read_response_not_modified_is_no_body_and_no_error() -> None:
+    # 304 answers a conditional GET (If-Modified-Since): not an error, and never a body to parse,
+    # even when a server labels the empty answer as JSON.
+    assert read_response(Response(304, b"", JSON)) == (None, [])
+    assert read_response(Response(304, b"", JSON), raw=True) == (None, [])
+
+
 def test_read_response_stream_leaves_success_unread() -> None:
     assert read_response(Response(200, b"data", {}), stream=True) == (None, [])
     _, errors = read_response(Response(404, b'[{"errorCode": "NOT_FOUND"}]', JSON), stream=True)

@@ -2,8 +2,11 @@
 
 REST paths covered (relative to ``/services/data/vXX.X/``):
 
-- ``GET sobjects/`` — :meth:`SObjects.describe_global`
-- ``GET sobjects/{type}/describe/`` — :meth:`SObjects.describe`
+- ``GET sobjects/`` — :meth:`SObjects.describe_global` (``If-Modified-Since``)
+- ``GET sobjects/{type}/`` — :meth:`SObjects.basic_info`
+- ``GET sobjects/{type}/describe/`` — :meth:`SObjects.describe` (``If-Modified-Since``)
+- ``GET sobjects/{type}/updated/?start=&end=`` — :meth:`SObjects.updated`
+- ``GET sobjects/{type}/deleted/?start=&end=`` — :meth:`SObjects.deleted`
 - ``POST sobjects/{type}/`` — :meth:`SObjects.insert` (JSON, or multipart with a blob)
 - ``GET sobjects/{type}/{id}`` — :meth:`SObjects.query`
 - ``GET sobjects/{type}/{id}/{blob field}`` — :meth:`SObjects.query` with ``binary_field``
@@ -14,11 +17,15 @@ REST paths covered (relative to ``/services/data/vXX.X/``):
   :meth:`SObjects.delete` with ``external_id``
 
 Object and field names must be API names; record ids 15 or 18 base-62 characters; an external id
-value may be any string and is URL-quoted into one path segment (``/`` included).
+value may be any string and is URL-quoted into one path segment (``/`` included). Date-times
+(``start``, ``end``, ``if_modified_since``) must be timezone-aware ``datetime`` objects; they are
+sent in UTC.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import email.utils
 import json
 import secrets
 from collections.abc import Iterable, Mapping
@@ -30,7 +37,7 @@ from ..options import Proxies, Timeout
 from ..request import Request, Result, api_name, path, record_id, segment
 from ._base import Sender, require_mapping
 
-__all__ = ["Binary", "SObjects", "multipart_body"]
+__all__ = ["Binary", "SObjects", "http_date", "multipart_body", "replication_datetime"]
 
 Binary = tuple[str, Union[bytes, str], str]
 """A file to upload: ``(filename, content, content_type)``; ``str`` content is sent as UTF-8."""
@@ -105,12 +112,51 @@ def multipart_body(
     return body, f"multipart/form-data; boundary={boundary}"
 
 
+def _aware_utc(value: Any, name: str) -> dt.datetime:
+    """``value`` in UTC, whole seconds (the wire formats below carry no fractions).
+
+    Raises:
+        TypeError: not a ``datetime`` (a ``date`` or an ISO string included).
+        ValueError: a naive ``datetime``.
+    """
+    if not isinstance(value, dt.datetime):
+        raise TypeError(
+            f"{name} must be a timezone-aware datetime.datetime, not {type(value).__name__}"
+        )
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(
+            f"{name} is a naive datetime, which Salesforce would read as UTC whatever was meant: "
+            "give it a timezone (e.g. value.replace(tzinfo=datetime.timezone.utc))"
+        )
+    return value.astimezone(dt.timezone.utc).replace(microsecond=0)
+
+
+def replication_datetime(value: Any, name: str) -> str:
+    """``start``/``end`` of the updated/deleted resources: ``2026-01-01T00:00:00+00:00`` (UTC).
+
+    This is the form Salesforce documents for these parameters; the client URL-encodes ``:`` and
+    ``+``. Salesforce ignores the seconds.
+    """
+    return _aware_utc(value, name).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def http_date(value: Any, name: str) -> str:
+    """An RFC 7231 HTTP-date in GMT, e.g. ``Tue, 23 Mar 2015 00:00:00 GMT``."""
+    return email.utils.format_datetime(_aware_utc(value, name), usegmt=True)
+
+
 def _optional_api_name(name: str) -> Any:
     def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if value is not None:
             api_name(value, name)
 
     return check
+
+
+def _if_modified_since(value: Optional[dt.datetime]) -> Optional[dict[str, str]]:
+    if value is None:
+        return None
+    return {"If-Modified-Since": http_date(value, "if_modified_since")}
 
 
 @attrs.define
@@ -233,14 +279,43 @@ class SObjects:
             params = {"fields": ",".join(names)}
         return Request.get(target, params=params)
 
-    def describe_request(self) -> Request:
+    def _object_path(self, action: str) -> str:
+        """``sobjects/{object_type}/`` for actions on the object as a whole (not on a record)."""
+        if self.id is not None or self.external_id is not None:
+            raise ValueError(
+                f"{action}() reads the object, not a record: do not pass id or external_id"
+            )
+        return path("sobjects", self._type(action)) + "/"
+
+    def basic_info_request(self) -> Request:
+        """The request :meth:`basic_info` sends."""
+        return Request.get(self._object_path("basic_info"))
+
+    def _range_request(self, action: str, start: Any, end: Any) -> Request:
+        target = self._object_path(action) + action + "/"
+        start_text = replication_datetime(start, "start")
+        end_text = replication_datetime(end, "end")
+        if start >= end:
+            raise ValueError(f"{action}(): start ({start_text}) must be before end ({end_text})")
+        return Request.get(target, params=[("start", start_text), ("end", end_text)])
+
+    def updated_request(self, start: dt.datetime, end: dt.datetime) -> Request:
+        """The request :meth:`updated` sends."""
+        return self._range_request("updated", start, end)
+
+    def deleted_request(self, start: dt.datetime, end: dt.datetime) -> Request:
+        """The request :meth:`deleted` sends."""
+        return self._range_request("deleted", start, end)
+
+    def describe_request(self, if_modified_since: Optional[dt.datetime] = None) -> Request:
         """The request :meth:`describe` sends."""
-        return Request.get(path("sobjects", self._type("describe"), "describe") + "/")
+        target = path("sobjects", self._type("describe"), "describe") + "/"
+        return Request.get(target, headers=_if_modified_since(if_modified_since))
 
     @staticmethod
-    def describe_global_request() -> Request:
+    def describe_global_request(if_modified_since: Optional[dt.datetime] = None) -> Request:
         """The request :meth:`describe_global` sends."""
-        return Request.get("sobjects/")
+        return Request.get("sobjects/", headers=_if_modified_since(if_modified_since))
 
     # -- actions -----------------------------------------------------------------------------
 
@@ -370,8 +445,106 @@ class SObjects:
             self.query_request(fields), timeout=timeout, proxies=proxies, version=version
         )
 
+    def basic_info(
+        self,
+        *,
+        timeout: Optional[Timeout] = None,
+        proxies: Optional[Proxies] = None,
+        version: Optional[str] = None,
+    ) -> Result:
+        """``GET /services/data/vXX.X/sobjects/{object_type}/`` — basic object information.
+
+        Args:
+            timeout: per-call (connect, read) timeout.
+            proxies: per-call proxy map.
+            version: per-call API version.
+
+        Returns:
+            ``({"objectDescribe": {...}, "recentItems": [...]}, request)``: the object's entry of
+            :meth:`describe_global` and the records the user viewed or changed most recently.
+
+        Raises:
+            ValueError: no ``object_type``, or an ``id``/``external_id`` on the builder.
+        """
+        return self._client._send(
+            self.basic_info_request(), timeout=timeout, proxies=proxies, version=version
+        )
+
+    def updated(
+        self,
+        start: dt.datetime,
+        end: dt.datetime,
+        *,
+        timeout: Optional[Timeout] = None,
+        proxies: Optional[Proxies] = None,
+        version: Optional[str] = None,
+    ) -> Result:
+        """``GET /services/data/vXX.X/sobjects/{object_type}/updated/?start=&end=`` — ids changed.
+
+        The ids of records created or changed (by ``SystemModstamp``) between ``start`` and
+        ``end``, deleted ones left out. Salesforce ignores the seconds of both, looks back at most
+        30 days and answers ``EXCEEDED_ID_LIMIT`` past 600,000 ids. For incremental extraction,
+        start the next window at ``latestDateCovered``.
+
+        Args:
+            start: timezone-aware start of the window; sent in UTC
+                (``2026-01-01T00:00:00+00:00``).
+            end: timezone-aware end of the window, after ``start``.
+            timeout: per-call (connect, read) timeout.
+            proxies: per-call proxy map.
+            version: per-call API version.
+
+        Returns:
+            ``({"ids": [...], "latestDateCovered": "...+0000"}, request)``.
+
+        Raises:
+            TypeError: ``start`` or ``end`` is not a ``datetime``.
+            ValueError: a naive ``start``/``end``, ``start`` not before ``end``, no
+                ``object_type``, or an ``id``/``external_id`` on the builder.
+        """
+        return self._client._send(
+            self.updated_request(start, end), timeout=timeout, proxies=proxies, version=version
+        )
+
+    def deleted(
+        self,
+        start: dt.datetime,
+        end: dt.datetime,
+        *,
+        timeout: Optional[Timeout] = None,
+        proxies: Optional[Proxies] = None,
+        version: Optional[str] = None,
+    ) -> Result:
+        """``GET /services/data/vXX.X/sobjects/{object_type}/deleted/?start=&end=`` — deletions.
+
+        The records deleted between ``start`` and ``end``. Salesforce ignores the seconds of both
+        and looks back at most 15 days (less if the Recycle Bin was emptied:
+        ``earliestDateAvailable`` says how far).
+
+        Args:
+            start: timezone-aware start of the window; sent in UTC
+                (``2026-01-01T00:00:00+00:00``).
+            end: timezone-aware end of the window, after ``start``.
+            timeout: per-call (connect, read) timeout.
+            proxies: per-call proxy map.
+            version: per-call API version.
+
+        Returns:
+            ``({"deletedRecords": [{"id": ..., "deletedDate": ...}], "earliestDateAvailable": ...,
+            "latestDateCovered": ...}, request)``.
+
+        Raises:
+            TypeError: ``start`` or ``end`` is not a ``datetime``.
+            ValueError: a naive ``start``/``end``, ``start`` not before ``end``, no
+                ``object_type``, or an ``id``/``external_id`` on the builder.
+        """
+        return self._client._send(
+            self.deleted_request(start, end), timeout=timeout, proxies=proxies, version=version
+        )
+
     def describe(
         self,
+        if_modified_since: Optional[dt.datetime] = None,
         *,
         timeout: Optional[Timeout] = None,
         proxies: Optional[Proxies] = None,
@@ -379,15 +552,31 @@ class SObjects:
     ) -> Result:
         """``GET /services/data/vXX.X/sobjects/{object_type}/describe/`` — object metadata.
 
+        Args:
+            if_modified_since: a timezone-aware datetime; sent as ``If-Modified-Since`` (an
+                HTTP-date in GMT, whole seconds). If the metadata has not changed since,
+                Salesforce answers ``304 Not Modified`` with no body.
+            timeout: per-call (connect, read) timeout.
+            proxies: per-call proxy map.
+            version: per-call API version.
+
         Returns:
-            ``(describe, request)`` with ``fields``, ``childRelationships``, ``recordTypeInfos``...
+            ``(describe, request)`` with ``fields``, ``childRelationships``, ``recordTypeInfos``...;
+            ``(None, request)`` with ``request.status == 304`` and no exceptions when not modified.
+
+        Raises:
+            TypeError, ValueError: ``if_modified_since`` is not an aware datetime.
         """
         return self._client._send(
-            self.describe_request(), timeout=timeout, proxies=proxies, version=version
+            self.describe_request(if_modified_since),
+            timeout=timeout,
+            proxies=proxies,
+            version=version,
         )
 
     def describe_global(
         self,
+        if_modified_since: Optional[dt.datetime] = None,
         *,
         timeout: Optional[Timeout] = None,
         proxies: Optional[Proxies] = None,
@@ -395,9 +584,19 @@ class SObjects:
     ) -> Result:
         """``GET /services/data/vXX.X/sobjects/`` — every object of the org.
 
+        Args:
+            if_modified_since: as for :meth:`describe`; ``304`` when no object changed since.
+            timeout: per-call (connect, read) timeout.
+            proxies: per-call proxy map.
+            version: per-call API version.
+
         Returns:
-            ``({"encoding", "maxBatchSize", "sobjects": [...]}, request)``.
+            ``({"encoding", "maxBatchSize", "sobjects": [...]}, request)``; ``(None, request)``
+            with status 304 when not modified.
         """
         return self._client._send(
-            self.describe_global_request(), timeout=timeout, proxies=proxies, version=version
+            self.describe_global_request(if_modified_since),
+            timeout=timeout,
+            proxies=proxies,
+            version=version,
         )

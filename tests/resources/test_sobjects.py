@@ -1,7 +1,9 @@
-"""sobjects(): CRUD, upsert by external id, blobs, describe, validation."""
+"""sobjects(): CRUD, upsert by external id, blobs, describe, basic info, updated/deleted ranges,
+validation."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import struct
 import zlib
@@ -20,7 +22,7 @@ from salesforcepy.exceptions import (
 )
 from salesforcepy.resources.sobjects import multipart_body
 
-from ..conftest import DATA, FilePart, assert_request, parse_multipart
+from ..conftest import DATA, FilePart, assert_request, login, parse_multipart
 
 ACCOUNT_ID = "0015g00000ABCDEAA5"
 NOT_FOUND = [{"errorCode": "NOT_FOUND", "message": "The requested resource does not exist"}]
@@ -328,6 +330,240 @@ def test_garbage_success_body_is_a_parse_error(sf: salesforcepy.Client, requests
         request.raise_for_status()
 
 
+# -- basic info, updated/deleted ranges, conditional describe ------------------------------------
+
+UTC = dt.timezone.utc
+PARIS_WINTER = dt.timezone(dt.timedelta(hours=1))
+
+
+def test_basic_info(sf: salesforcepy.Client, requests_mock: Any) -> None:
+    answer = {
+        "objectDescribe": {"name": "Account", "keyPrefix": "001"},
+        "recentItems": [{"attributes": {"type": "Account"}, "Id": ACCOUNT_ID, "Name": "Acme"}],
+    }
+    requests_mock.get(f"{DATA}/sobjects/Account/", json=answer)
+
+    body, request = sf.sobjects(object_type="Account").basic_info()
+
+    assert_request(requests_mock.last_request, "GET", f"{DATA}/sobjects/Account/")
+    assert body == answer
+    assert request.status == 200
+    assert request.exceptions == []
+
+
+def test_basic_info_of_unknown_object_is_not_found(
+    sf: salesforcepy.Client, requests_mock: Any
+) -> None:
+    requests_mock.get(f"{DATA}/sobjects/Nope__c/", json=NOT_FOUND, status_code=404)
+
+    body, request = sf.sobjects(object_type="Nope__c").basic_info()
+
+    assert body == NOT_FOUND
+    assert [type(e) for e in request.exceptions] == [NotFound]
+
+
+def test_updated_sends_the_window_in_utc(sf: salesforcepy.Client, requests_mock: Any) -> None:
+    answer = {"ids": [ACCOUNT_ID], "latestDateCovered": "2026-01-01T00:00:00.000+0000"}
+    requests_mock.get(f"{DATA}/sobjects/Account/updated/", json=answer)
+
+    body, request = sf.sobjects(object_type="Account").updated(
+        dt.datetime(2025, 12, 31, 23, 0, tzinfo=UTC),
+        # 01:00 in UTC+1 is midnight UTC; the microseconds are not sent.
+        dt.datetime(2026, 1, 1, 1, 0, 0, 999_999, tzinfo=PARIS_WINTER),
+    )
+
+    assert_request(
+        requests_mock.last_request,
+        "GET",
+        f"{DATA}/sobjects/Account/updated/",
+        query=[("start", "2025-12-31T23:00:00+00:00"), ("end", "2026-01-01T00:00:00+00:00")],
+    )
+    # ":" and "+" are percent-encoded: a bare "+" would be read as a space.
+    assert requests_mock.last_request.url.endswith(
+        "?start=2025-12-31T23%3A00%3A00%2B00%3A00&end=2026-01-01T00%3A00%3A00%2B00%3A00"
+    )
+    assert body == answer
+    assert request.status == 200
+    assert request.exceptions == []
+
+
+def test_deleted_sends_the_window_in_utc(sf: salesforcepy.Client, requests_mock: Any) -> None:
+    answer = {
+        "deletedRecords": [{"id": ACCOUNT_ID, "deletedDate": "2026-01-01T10:07:19.000+0000"}],
+        "earliestDateAvailable": "2025-12-20T15:57:00.000+0000",
+        "latestDateCovered": "2026-01-02T00:00:00.000+0000",
+    }
+    data_v60 = DATA.replace("/v58.0", "/v60.0")
+    requests_mock.get(f"{data_v60}/sobjects/Contact/deleted/", json=answer)
+
+    body, request = sf.sobjects(object_type="Contact").deleted(
+        dt.datetime(2026, 1, 1, tzinfo=UTC),
+        dt.datetime(2026, 1, 1, 19, 30, tzinfo=dt.timezone(dt.timedelta(hours=-4, minutes=-30))),
+        version="60.0",
+    )
+
+    assert_request(
+        requests_mock.last_request,
+        "GET",
+        f"{data_v60}/sobjects/Contact/deleted/",
+        query=[("start", "2026-01-01T00:00:00+00:00"), ("end", "2026-01-02T00:00:00+00:00")],
+    )
+    assert body == answer
+    assert request.exceptions == []
+
+
+def test_range_error_is_typed(sf: salesforcepy.Client, requests_mock: Any) -> None:
+    errors = [
+        {
+            "errorCode": "INVALID_REPLICATION_DATE",
+            "message": "startDate cannot be more than 30 days ago",
+        }
+    ]
+    requests_mock.get(f"{DATA}/sobjects/Account/updated/", json=errors, status_code=400)
+
+    body, request = sf.sobjects(object_type="Account").updated(
+        dt.datetime(2020, 1, 1, tzinfo=UTC), dt.datetime(2020, 1, 2, tzinfo=UTC)
+    )
+
+    assert body == errors
+    assert request.status == 400
+    assert [e.error_code for e in request.exceptions] == ["INVALID_REPLICATION_DATE"]
+
+
+def test_describe_if_modified_since_sends_an_http_date(
+    sf: salesforcepy.Client, requests_mock: Any
+) -> None:
+    requests_mock.get(f"{DATA}/sobjects/Account/describe/", json={"name": "Account"})
+
+    body, request = sf.sobjects(object_type="Account").describe(
+        dt.datetime(2015, 3, 23, 9, 5, 7, 123_456, tzinfo=PARIS_WINTER)
+    )
+
+    assert_request(
+        requests_mock.last_request,
+        "GET",
+        f"{DATA}/sobjects/Account/describe/",
+        headers={"If-Modified-Since": "Mon, 23 Mar 2015 08:05:07 GMT"},
+    )
+    assert body == {"name": "Account"}
+    assert request.status == 200
+
+
+def test_describe_without_if_modified_since_sends_no_such_header(
+    sf: salesforcepy.Client, requests_mock: Any
+) -> None:
+    requests_mock.get(f"{DATA}/sobjects/Account/describe/", json={"name": "Account"})
+
+    sf.sobjects(object_type="Account").describe()
+
+    assert "If-Modified-Since" not in requests_mock.last_request.headers
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_not_modified_is_none_and_no_error(requests_mock: Any, strict: bool) -> None:
+    client = login(requests_mock, strict=strict)
+    requests_mock.get(
+        f"{DATA}/sobjects/Account/describe/",
+        status_code=304,
+        headers={"Content-Type": "application/json;charset=UTF-8"},
+    )
+
+    body, request = client.sobjects(object_type="Account").describe(
+        dt.datetime(2026, 1, 1, tzinfo=UTC)
+    )
+
+    assert body is None
+    assert request.status == 304
+    assert request.exceptions == []
+    assert request.ok
+    request.raise_for_status()
+    assert len(request.attempts) == 1
+
+
+def test_describe_global_if_modified_since(sf: salesforcepy.Client, requests_mock: Any) -> None:
+    requests_mock.get(f"{DATA}/sobjects/", status_code=304)
+
+    body, request = sf.sobjects().describe_global(dt.datetime(2026, 1, 1, tzinfo=UTC))
+
+    assert_request(
+        requests_mock.last_request,
+        "GET",
+        f"{DATA}/sobjects/",
+        headers={"If-Modified-Since": "Thu, 01 Jan 2026 00:00:00 GMT"},
+    )
+    assert body is None
+    assert request.status == 304
+    assert request.exceptions == []
+
+
+_START = dt.datetime(2026, 1, 1, tzinfo=UTC)
+_END = dt.datetime(2026, 1, 2, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("action", ["updated", "deleted"])
+@pytest.mark.parametrize(
+    ("kwargs", "start", "end", "exc", "word"),
+    [
+        ({"object_type": "Account"}, dt.datetime(2026, 1, 1), _END, ValueError, "start"),
+        ({"object_type": "Account"}, _START, dt.datetime(2026, 1, 2), ValueError, "end"),
+        ({"object_type": "Account"}, "2026-01-01T00:00:00Z", _END, TypeError, "start"),
+        ({"object_type": "Account"}, _START, dt.date(2026, 1, 2), TypeError, "end"),
+        ({"object_type": "Account"}, _START, None, TypeError, "end"),
+        ({"object_type": "Account"}, _END, _START, ValueError, "before"),
+        ({"object_type": "Account"}, _START, _START, ValueError, "before"),
+        # The same instant in two zones is still not a window.
+        (
+            {"object_type": "Account"},
+            _START,
+            _START.astimezone(PARIS_WINTER),
+            ValueError,
+            "before",
+        ),
+        ({}, _START, _END, ValueError, "object_type"),
+        ({"object_type": "../x"}, _START, _END, ValueError, "object_type"),
+        ({"object_type": "Account", "id": ACCOUNT_ID}, _START, _END, ValueError, "id"),
+        (
+            {"object_type": "Account", "external_id": "Ext__c", "id": "E1"},
+            _START,
+            _END,
+            ValueError,
+            "external_id",
+        ),
+    ],
+)
+def test_bad_ranges_raise_before_sending(
+    sf: salesforcepy.Client,
+    requests_mock: Any,
+    action: str,
+    kwargs: dict[str, Any],
+    start: Any,
+    end: Any,
+    exc: type[Exception],
+    word: str,
+) -> None:
+    with pytest.raises(exc, match=word):
+        getattr(sf.sobjects(**kwargs), action)(start, end)
+    assert not requests_mock.called
+
+
+@pytest.mark.parametrize("action", ["describe", "describe_global"])
+@pytest.mark.parametrize(
+    ("value", "exc"),
+    [
+        (dt.datetime(2026, 1, 1), ValueError),
+        ("Thu, 01 Jan 2026 00:00:00 GMT", TypeError),
+        (dt.date(2026, 1, 1), TypeError),
+        (1767225600, TypeError),
+    ],
+)
+def test_bad_if_modified_since_raises_before_sending(
+    sf: salesforcepy.Client, requests_mock: Any, action: str, value: Any, exc: type[Exception]
+) -> None:
+    with pytest.raises(exc, match="if_modified_since"):
+        getattr(sf.sobjects(object_type="Account"), action)(value)
+    assert not requests_mock.called
+
+
 # -- validation before sending -----------------------------------------------------------------
 
 
@@ -379,6 +615,9 @@ def test_garbage_success_body_is_a_parse_error(sf: salesforcepy.Client, requests
         ),
         ({}, "describe", ValueError, "object_type"),
         ({}, "insert", ValueError, "object_type"),
+        ({}, "basic_info", ValueError, "object_type"),
+        ({"object_type": "../x"}, "basic_info", ValueError, "object_type"),
+        ({"object_type": "Account", "id": "0015g00000ABCDEAA5"}, "basic_info", ValueError, "id"),
     ],
 )
 def test_bad_arguments_raise_before_sending(
