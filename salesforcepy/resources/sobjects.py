@@ -530,8 +530,8 @@ class SObjects:
             version: per-call API version.
 
         Returns:
-            ``({"deletedRecords": [{"id": ..., "deletedDate": ...}], "earliestDateAvailable": ...,
-            "latestDateCovered": ...}, request)``.
+            ``(body, request)``; ``body`` holds ``deletedRecords`` (``[{"id", "deletedDate"}]``),
+            ``earliestDateAvailable`` and ``latestDateCovered``.
 
         Raises:
             TypeError: ``start`` or ``end`` is not a ``datetime``.
