@@ -37,7 +37,7 @@ from ..options import Proxies, Timeout
 from ..request import Request, Result, api_name, path, record_id, segment
 from ._base import Sender, require_mapping
 
-__all__ = ["Binary", "SObjects", "http_date", "multipart_body", "replication_datetime"]
+__all__ = ["Binary", "SObjects", "multipart_body"]
 
 Binary = tuple[str, Union[bytes, str], str]
 """A file to upload: ``(filename, content, content_type)``; ``str`` content is sent as UTF-8."""
@@ -131,7 +131,7 @@ def _aware_utc(value: Any, name: str) -> dt.datetime:
     return value.astimezone(dt.timezone.utc).replace(microsecond=0)
 
 
-def replication_datetime(value: Any, name: str) -> str:
+def _replication_datetime(value: Any, name: str) -> str:
     """``start``/``end`` of the updated/deleted resources: ``2026-01-01T00:00:00+00:00`` (UTC).
 
     This is the form Salesforce documents for these parameters; the client URL-encodes ``:`` and
@@ -140,7 +140,7 @@ def replication_datetime(value: Any, name: str) -> str:
     return _aware_utc(value, name).strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
-def http_date(value: Any, name: str) -> str:
+def _http_date(value: Any, name: str) -> str:
     """An RFC 7231 HTTP-date in GMT, e.g. ``Tue, 23 Mar 2015 00:00:00 GMT``."""
     return email.utils.format_datetime(_aware_utc(value, name), usegmt=True)
 
@@ -156,7 +156,7 @@ def _optional_api_name(name: str) -> Any:
 def _if_modified_since(value: Optional[dt.datetime]) -> Optional[dict[str, str]]:
     if value is None:
         return None
-    return {"If-Modified-Since": http_date(value, "if_modified_since")}
+    return {"If-Modified-Since": _http_date(value, "if_modified_since")}
 
 
 @attrs.define
@@ -293,8 +293,8 @@ class SObjects:
 
     def _range_request(self, action: str, start: Any, end: Any) -> Request:
         target = self._object_path(action) + action + "/"
-        start_text = replication_datetime(start, "start")
-        end_text = replication_datetime(end, "end")
+        start_text = _replication_datetime(start, "start")
+        end_text = _replication_datetime(end, "end")
         if start >= end:
             raise ValueError(f"{action}(): start ({start_text}) must be before end ({end_text})")
         return Request.get(target, params=[("start", start_text), ("end", end_text)])
