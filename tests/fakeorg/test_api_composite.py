@@ -696,6 +696,36 @@ def test_graph_each_graph_is_all_or_nothing(rest, org):
     assert org.store.count("Account") == before + 1
 
 
+def test_graph_with_only_a_failing_collections_node_is_not_successful(rest, org):
+    # The node answers 200 (its records carry the errors), but the graph is rolled back.
+    before = org.store.count("Account")
+    name = unique()
+    records = [
+        {"attributes": {"type": "Account"}, "Name": name},
+        {"attributes": {"type": "Account"}},
+    ]
+    response = rest.post(
+        "/composite/graph",
+        json={
+            "graphs": [
+                {
+                    "graphId": "g",
+                    "compositeRequest": [
+                        sub("POST", "/composite/sobjects", "col", {"records": records}),
+                    ],
+                }
+            ]
+        },
+    )
+    assert response.status_code == 200
+    (graph,) = response.json()["graphs"]
+    assert graph["isSuccessful"] is False
+    (entry,) = graph["graphResponse"]["compositeResponse"]
+    assert entry["httpStatusCode"] == 200
+    assert [r["success"] for r in entry["body"]] == [False, False]
+    assert org.store.count("Account") == before
+
+
 def test_graph_needs_api_50(rest):
     response = rest.post("/composite/graph", json={"graphs": []}, version="49.0")
     assert response.status_code == 404

@@ -251,7 +251,10 @@ class _RollBack(Exception):
     pass
 
 
-def _execute(ctx: Context, subs: list[_Sub], all_or_none: bool) -> list[dict[str, Any]]:
+def _execute(
+    ctx: Context, subs: list[_Sub], all_or_none: bool
+) -> tuple[list[dict[str, Any]], bool]:
+    """The subresponses, and whether an ``all_or_none`` run was rolled back."""
     entries: list[dict[str, Any]] = []
     bodies: dict[str, Any] = {}
     failed_at: int | None = None
@@ -287,7 +290,7 @@ def _execute(ctx: Context, subs: list[_Sub], all_or_none: bool) -> list[dict[str
 
     if not all_or_none:
         run()
-        return entries
+        return entries, False
     try:
         with ctx.store.transaction():
             run()
@@ -300,8 +303,8 @@ def _execute(ctx: Context, subs: list[_Sub], all_or_none: bool) -> list[dict[str
                 final.append(entries[index])
             else:
                 final.append(_halted(sub.reference_id, ROLLED_BACK))
-        return final
-    return entries
+        return final, True
+    return entries, False
 
 
 def run_composite(ctx: Context, body: Any) -> dict[str, Any]:
@@ -318,7 +321,8 @@ def run_composite(ctx: Context, body: Any) -> dict[str, Any]:
         body.get("compositeRequest"), "compositeRequest", MAX_SUBREQUESTS, MAX_QUERY_OR_COLLECTIONS
     )
     _refuse_blob_reads(ctx, subs)
-    return {"compositeResponse": _execute(ctx, subs, all_or_none)}
+    entries, _ = _execute(ctx, subs, all_or_none)
+    return {"compositeResponse": entries}
 
 
 def run_graph(ctx: Context, body: Any) -> dict[str, Any]:
@@ -350,13 +354,13 @@ def run_graph(ctx: Context, body: Any) -> dict[str, Any]:
         parsed.append((graph_id, subs))
     answers = []
     for graph_id, subs in parsed:
-        entries = _execute(ctx, subs, all_or_none=True)
-        successful = all(entry["httpStatusCode"] < 400 for entry in entries)
+        # A Collections node whose records failed answers 200 but still rolls the graph back.
+        entries, rolled_back = _execute(ctx, subs, all_or_none=True)
         answers.append(
             {
                 "graphId": graph_id,
                 "graphResponse": {"compositeResponse": entries},
-                "isSuccessful": successful,
+                "isSuccessful": not rolled_back,
             }
         )
     return {"graphs": answers}
