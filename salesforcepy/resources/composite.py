@@ -94,6 +94,8 @@ _REFERENCE_PATH_RE = re.compile(
     r"^(?:[A-Za-z0-9_]+|\[\d+\])(\[\d+\])*(\.[A-Za-z0-9_]+(\[\d+\])*)*$"
 )
 _REFERENCE_RE = re.compile(r"@\{([A-Za-z0-9_]+)[^{}]*\}")
+# A reference as Subrequest.ref() writes it: the only @{...} text left unencoded in params.
+_URL_REFERENCE_RE = re.compile(r"@\{[A-Za-z0-9_]+(?:\[\d+\])*(?:\.[A-Za-z0-9_]+(?:\[\d+\])*)*\}")
 _VERSIONED_RE = re.compile(r"^v\d{1,3}\.\d{1,2}/")
 _DATA_PREFIX = "/services/data/"
 # Above this many characters of ids and field names, retrieve POSTs the lists in a body.
@@ -318,10 +320,12 @@ def retrieve_request(
 
 
 def _quote_keeping_references(text: str) -> str:
-    """Percent-encode ``text`` except ``@{...}`` references, which Salesforce must see as is."""
+    """Percent-encode ``text`` except ``@{refId.path}`` references, which Salesforce must see as
+    they are. Only well-formed references are kept: ``@{...}`` holding anything else (``&``,
+    ``#``, ``=``, ...) is encoded like the rest, so a parameter value cannot add parameters."""
     pieces: list[str] = []
     position = 0
-    for match in re.finditer(r"@\{[^{}]*\}", text):
+    for match in _URL_REFERENCE_RE.finditer(text):
         pieces.append(quote(text[position : match.start()], safe=""))
         pieces.append(match.group(0))
         position = match.end()
@@ -1052,8 +1056,8 @@ class Composite:
             url: data-API path, e.g. ``"sobjects/Account"`` (see :class:`Subrequest`).
             body: JSON body; may hold references such as ``other.ref("id")``.
             reference_id: this subrequest's name (required by :meth:`send`).
-            params: query parameters, appended percent-encoded (``@{...}`` references are left
-                as they are for Salesforce to fill in).
+            params: query parameters, appended percent-encoded (well-formed ``@{refId.path}``
+                references are left as they are for Salesforce to fill in).
             http_headers: extra headers for a Composite subrequest.
 
         Raises:

@@ -327,6 +327,25 @@ def test_send_with_references(sf: salesforcepy.Client, requests_mock: Any) -> No
     assert body == response
 
 
+def test_params_keep_only_well_formed_references_unencoded() -> None:
+    # Text in a parameter value that only looks like a reference is data: encoded like the
+    # rest, so it cannot add parameters or cut the query string short.
+    sub = salesforcepy.resources.composite.Composite.subrequest(
+        "GET",
+        "query",
+        reference_id="q",
+        params={"q": "SELECT Id FROM Account WHERE Name = '@{&q=x}' OR Name = '@{a.id#y}'"},
+    )
+    assert sub.url == (
+        "query?q=SELECT%20Id%20FROM%20Account%20WHERE%20Name%20%3D%20%27%40%7B%26q%3Dx%7D%27"
+        "%20OR%20Name%20%3D%20%27%40%7Ba.id%23y%7D%27"
+    )
+    sub = salesforcepy.resources.composite.Composite.subrequest(
+        "GET", "query", params={"a": "@{acc.records[0].Id}", "b": "@{acc[1].id}-@{x}"}
+    )
+    assert sub.url == "query?a=@{acc.records[0].Id}&b=@{acc[1].id}-@{x}"
+
+
 def test_send_uses_the_per_call_version(sf: salesforcepy.Client, requests_mock: Any) -> None:
     requests_mock.post(
         "https://acme.my.salesforce.com/services/data/v60.0/composite",
