@@ -450,7 +450,12 @@ class Subrequest:
     @classmethod
     def from_json(cls, item: Mapping[str, Any], *, batch: bool = False) -> Subrequest:
         """A subrequest from its wire shape (``method``, ``url``, ``referenceId``, ``body``,
-        ``httpHeaders``; ``richInput`` instead of ``body`` with ``batch``)."""
+        ``httpHeaders``; ``richInput`` instead of ``body`` with ``batch``).
+
+        Raises:
+            TypeError, ValueError: a malformed item, an unknown key, or the body under the other
+                call's name (``richInput`` without ``batch``, ``body`` with it).
+        """
         if not isinstance(item, Mapping):
             raise TypeError(
                 f"a subrequest must be a Subrequest or a dict, not {type(item).__name__}"
@@ -461,6 +466,13 @@ class Subrequest:
             raise ValueError(f"unknown subrequest keys: {', '.join(map(str, unknown))}")
         if "method" not in item or "url" not in item:
             raise ValueError("a subrequest needs 'method' and 'url'")
+        # The body under the other call's name would be dropped silently: refuse it.
+        right, wrong = ("richInput", "body") if batch else ("body", "richInput")
+        if wrong in item:
+            raise ValueError(
+                f"a {'batch' if batch else 'composite'} subrequest carries its body in "
+                f"{right!r}, not {wrong!r}"
+            )
         return cls(
             method=item["method"],
             url=item["url"],

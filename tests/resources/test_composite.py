@@ -327,6 +327,14 @@ def test_send_with_references(sf: salesforcepy.Client, requests_mock: Any) -> No
     assert body == response
 
 
+def test_send_refuses_a_batch_shaped_body(sf: salesforcepy.Client, requests_mock: Any) -> None:
+    # richInput is batch's name for the body; send() would drop it and PATCH nothing.
+    item = {"method": "PATCH", "url": f"sobjects/Account/{ID1}", "referenceId": "a"}
+    with pytest.raises(ValueError, match="'body'"):
+        sf.composite.send([{**item, "richInput": {"Name": "x"}}])
+    assert requests_mock.call_count == 0
+
+
 def test_params_keep_only_well_formed_references_unencoded() -> None:
     # Text in a parameter value that only looks like a reference is data: encoded like the
     # rest, so it cannot add parameters or cut the query string short.
@@ -519,6 +527,11 @@ def test_batch(sf: salesforcepy.Client, requests_mock: Any) -> None:
         ([Subrequest(method="GET", url="limits", http_headers={"X-A": "1"})], "headers"),
         ([{"method": "POST", "url": "composite/sobjects"}], "inside a batch"),
         ([{"method": "POST", "url": "v58.0/composite"}], "inside a batch"),
+        # A Composite-shaped body would be dropped: batch bodies are richInput.
+        (
+            [{"method": "PATCH", "url": f"sobjects/Account/{ID1}", "body": {"Name": "x"}}],
+            "richInput",
+        ),
     ],
 )
 def test_batch_validation(
