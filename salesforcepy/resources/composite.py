@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Callable, Optional, Protocol, Union
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import attrs
 
@@ -357,6 +357,14 @@ def _check_url(value: Any) -> str:
         raise ValueError(
             "an absolute url must start with /services/data/vXX.X/; composite subrequests "
             "reach only the data API"
+        )
+    # HTTP stacks collapse . and .. segments (encoded too): "sobjects/../composite" would pass
+    # the checks on what a subrequest calls and then reach something else.
+    resource = value.split("?", 1)[0].split("#", 1)[0]
+    if any(unquote(part) in (".", "..") for part in resource.split("/")):
+        raise ValueError(
+            "url must not have '.' or '..' segments; quote values put into a path with "
+            "salesforcepy.request.segment()"
         )
     return value
 

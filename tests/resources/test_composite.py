@@ -335,6 +335,30 @@ def test_send_refuses_a_batch_shaped_body(sf: salesforcepy.Client, requests_mock
     assert requests_mock.call_count == 0
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "sobjects/../composite",
+        "sobjects/Account/%2E%2E/%2e%2e/composite/batch",
+        "/services/data/v58.0/./query?q=x",
+        "v58.0/sobjects/Account/..",
+    ],
+)
+def test_subrequest_urls_with_dot_segments_are_refused(url: str) -> None:
+    # Collapsed by HTTP stacks, they would slip past the nesting and query-limit checks.
+    with pytest.raises(ValueError, match=r"'\.\.' segments"):
+        Subrequest(method="GET", url=url)
+    with pytest.raises(ValueError, match=r"'\.\.' segments"):
+        composite_request([{"method": "GET", "url": url, "referenceId": "a"}], version="58.0")
+
+
+def test_dots_inside_a_segment_or_the_query_are_fine() -> None:
+    assert Subrequest(method="GET", url="query?q=SELECT+Id+FROM+A+WHERE+N='..'").url.endswith(
+        "'..'"
+    )
+    assert Subrequest(method="GET", url="sobjects/Account/x..y").url == "sobjects/Account/x..y"
+
+
 def test_params_keep_only_well_formed_references_unencoded() -> None:
     # Text in a parameter value that only looks like a reference is data: encoded like the
     # rest, so it cannot add parameters or cut the query string short.
