@@ -235,6 +235,20 @@ def test_http_headers_reach_the_subrequest(rest):
     assert entries[0]["body"] is None
 
 
+@pytest.mark.parametrize(
+    "header",
+    [{"Transfer-Encoding": "chunked"}, {"Content-Length": "2"}, {"Content-Encoding": "gzip"}],
+)
+def test_framing_headers_do_not_change_the_subrequest_body(rest, header):
+    # The subrequest's body is its JSON; a framing header must not make it read differently.
+    name = unique()
+    entries = composite(
+        rest, [sub("POST", "/sobjects/Account", "a", {"Name": name}, httpHeaders=header)]
+    )
+    assert entries[0]["httpStatusCode"] == 201, entries[0]["body"]
+    assert rest.get(f"/sobjects/Account/{entries[0]['body']['id']}").json()["Name"] == name
+
+
 def test_collate_subrequests_is_accepted(rest):
     entries = composite(
         rest, [sub("GET", "/sobjects/Account/describe", "refD")], collateSubrequests=True

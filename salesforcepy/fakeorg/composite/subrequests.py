@@ -43,6 +43,11 @@ MAX_QUERY_OR_COLLECTIONS = 5
 MAX_GRAPH_NODES = 500
 METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
 FORBIDDEN_HEADERS = frozenset({"accept", "authorization", "content-type"})
+# How a message is framed on the wire: a subrequest has no wire, its body is ``body`` itself.
+# Passed on, Transfer-Encoding (say) would make the in-process request read an empty body.
+FRAMING_HEADERS = frozenset(
+    {"connection", "content-encoding", "content-length", "host", "transfer-encoding"}
+)
 # Response headers a subresponse passes on (Content-Type/-Length are the outer response's).
 KEPT_HEADERS = ("Location", "ETag", "Last-Modified")
 ROLLED_BACK = (
@@ -193,7 +198,14 @@ def _parse_subrequests(items: Any, name: str, limit: int, query_limit: int | Non
                 "a subrequest; it is inherited from the composite request"
             )
         subs.append(
-            _Sub(method.upper(), url, reference_id, item.get("body"), dict(raw_headers), kind)
+            _Sub(
+                method.upper(),
+                url,
+                reference_id,
+                item.get("body"),
+                {k: v for k, v in raw_headers.items() if k.lower() not in FRAMING_HEADERS},
+                kind,
+            )
         )
     if query_limit is not None:
         heavy = sum(1 for sub in subs if sub.kind in ("query", "collections"))
