@@ -358,6 +358,12 @@ def _check_url(value: Any) -> str:
             "an absolute url must start with /services/data/vXX.X/; composite subrequests "
             "reach only the data API"
         )
+    versioned = value[len(_DATA_PREFIX) :] if value.startswith("/") else value
+    if re.match(r"v\d", versioned) and not _VERSIONED_RE.match(versioned):
+        # "v58/sobjects" would be taken as relative and sent as /services/data/v58.0/v58/...
+        raise ValueError(
+            f"url {value[:60]!r} does not start with a version like v58.0/ followed by a resource"
+        )
     # HTTP stacks collapse . and .. segments (encoded too): "sobjects/../composite" would pass
     # the checks on what a subrequest calls and then reach something else.
     resource = value.split("?", 1)[0].split("#", 1)[0]

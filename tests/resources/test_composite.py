@@ -352,6 +352,15 @@ def test_subrequest_urls_with_dot_segments_are_refused(url: str) -> None:
         composite_request([{"method": "GET", "url": url, "referenceId": "a"}], version="58.0")
 
 
+@pytest.mark.parametrize(
+    "url", ["v58/sobjects/Account", "v58.0", "/services/data/v58/sobjects", "v58.0sobjects"]
+)
+def test_subrequest_urls_with_a_malformed_version_are_refused(url: str) -> None:
+    # Taken as relative, "v58/sobjects/Account" would go to /services/data/v58.0/v58/...
+    with pytest.raises(ValueError, match=r"version like v58\.0/"):
+        Subrequest(method="GET", url=url)
+
+
 def test_dots_inside_a_segment_or_the_query_are_fine() -> None:
     assert Subrequest(method="GET", url="query?q=SELECT+Id+FROM+A+WHERE+N='..'").url.endswith(
         "'..'"
