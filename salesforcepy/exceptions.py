@@ -25,7 +25,10 @@ is sent. ::
           │    ├── DuplicateValue                      DUPLICATE_VALUE
           │    ├── DuplicatesDetected                  DUPLICATES_DETECTED
           │    ├── InvalidOrNullForRestrictedPicklist  INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST
-          │    └── UnableToLockRow                     UNABLE_TO_LOCK_ROW
+          │    ├── UnableToLockRow                     UNABLE_TO_LOCK_ROW
+          │    └── NotApplied            undone or not run because another part failed:
+          │         ├── RolledBack                     ALL_OR_NONE_OPERATION_ROLLED_BACK
+          │         └── ProcessingHalted               PROCESSING_HALTED
           ├── Unauthorized           401
           │    └── InvalidSessionId                    INVALID_SESSION_ID
           ├── Forbidden              403
@@ -76,14 +79,17 @@ __all__ = [
     "MalformedQuery",
     "MethodNotAllowed",
     "MultipleChoices",
+    "NotApplied",
     "NotFound",
     "NotLoggedIn",
     "OutcomeUnknown",
     "OutcomeUnknownTimeout",
     "ParseError",
     "PreconditionFailed",
+    "ProcessingHalted",
     "RequestLimitExceeded",
     "RequiredFieldMissing",
+    "RolledBack",
     "SalesforceError",
     "ServerError",
     "ServiceUnavailable",
@@ -291,6 +297,22 @@ class UnableToLockRow(BadRequest):
     """``UNABLE_TO_LOCK_ROW``: row lock timeout; the operation did not happen and may be retried."""
 
 
+class NotApplied(BadRequest):
+    """A record or subrequest that was fine on its own but was undone, or never run, because
+    another part of the same all-or-none request failed. Look for the real cause among the
+    results that are *not* of this class; sending this one again on its own may well succeed."""
+
+
+class RolledBack(NotApplied):
+    """``ALL_OR_NONE_OPERATION_ROLLED_BACK``: saved, then rolled back with the rest of an
+    ``allOrNone`` sObject Collections request."""
+
+
+class ProcessingHalted(NotApplied):
+    """``PROCESSING_HALTED``: a Composite subrequest not run (or rolled back) because another one
+    failed under ``allOrNone``, or because it refers to a subrequest that failed."""
+
+
 class Unauthorized(HTTPError):
     """401: missing, invalid or expired session."""
 
@@ -370,6 +392,8 @@ ERROR_CODE_CLASSES: Mapping[str, type[HTTPError]] = {
     "DUPLICATES_DETECTED": DuplicatesDetected,
     "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST": InvalidOrNullForRestrictedPicklist,
     "UNABLE_TO_LOCK_ROW": UnableToLockRow,
+    "ALL_OR_NONE_OPERATION_ROLLED_BACK": RolledBack,
+    "PROCESSING_HALTED": ProcessingHalted,
     "INVALID_SESSION_ID": InvalidSessionId,
     # Bulk API 1.0 spells it this way (in an XML or JSON error body with status 400).
     "InvalidSessionId": InvalidSessionId,

@@ -18,6 +18,8 @@ from salesforcepy import exceptions as ex
         (400, "DUPLICATES_DETECTED", ex.DuplicatesDetected),
         (400, "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", ex.InvalidOrNullForRestrictedPicklist),
         (400, "UNABLE_TO_LOCK_ROW", ex.UnableToLockRow),
+        (400, "ALL_OR_NONE_OPERATION_ROLLED_BACK", ex.RolledBack),
+        (400, "PROCESSING_HALTED", ex.ProcessingHalted),
         (401, "INVALID_SESSION_ID", ex.InvalidSessionId),
         (403, "REQUEST_LIMIT_EXCEEDED", ex.RequestLimitExceeded),
         (404, "NOT_FOUND", ex.NotFound),
@@ -64,8 +66,11 @@ def test_hierarchy_matches_the_docstring() -> None:
         ex.DuplicatesDetected,
         ex.InvalidOrNullForRestrictedPicklist,
         ex.UnableToLockRow,
+        ex.NotApplied,
     ):
         assert issubclass(cls, ex.BadRequest)
+    assert issubclass(ex.RolledBack, ex.NotApplied)
+    assert issubclass(ex.ProcessingHalted, ex.NotApplied)
     assert issubclass(ex.InvalidSessionId, ex.Unauthorized)
     assert issubclass(ex.RequestLimitExceeded, ex.Forbidden)
     assert issubclass(ex.ServiceUnavailable, ex.ServerError)

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 import salesforcepy
-from salesforcepy.exceptions import EntityIsDeleted, RequiredFieldMissing
+from salesforcepy.exceptions import EntityIsDeleted, NotApplied, RequiredFieldMissing, RolledBack
 from salesforcepy.fakeorg import FakeOrg
 from salesforcepy.fakeorg.schema import FieldDef
 
@@ -197,6 +197,8 @@ def test_delete_and_all_or_none_delete(sf: salesforcepy.Client) -> None:
     failed = sf.composite.failures(body, request)
     assert isinstance(failed[0].error, EntityIsDeleted)
     assert [f.error.error_code for f in failed[1:]] == ["ALL_OR_NONE_OPERATION_ROLLED_BACK"] * 2
+    assert all(isinstance(f.error, RolledBack) for f in failed[1:])
+    assert not isinstance(failed[0].error, NotApplied)  # the real cause stands out by class
     assert names(sf, t) == [f"{t}-1", f"{t}-2"]
 
     body, request = sf.composite.delete(ids[1:])
@@ -250,11 +252,7 @@ def test_chunked_all_or_none_stops_at_the_failing_chunk(sf: salesforcepy.Client)
     # Chunk 0-99 saved, chunk 100-199 rolled back, 200-249 never sent.
     assert [(c.start, c.stop) for c in result.chunks] == [(0, 100), (100, 200)]
     assert result.not_sent == range(200, 250)
-    assert [
-        f.index
-        for f in result.failures()
-        if f.error.error_code != ("ALL_OR_NONE_OPERATION_ROLLED_BACK")
-    ] == [120]
+    assert [f.index for f in result.failures() if not isinstance(f.error, NotApplied)] == [120]
     assert count(sf, f"Account WHERE Name LIKE '{t}%'") == 100
     assert all(r["success"] for r in result.results[:100])
     assert result.results[200:] == [None] * 50

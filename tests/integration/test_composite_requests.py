@@ -8,7 +8,13 @@ from collections.abc import Iterator
 import pytest
 
 import salesforcepy
-from salesforcepy.exceptions import BadRequest, NotFound, PreconditionFailed
+from salesforcepy.exceptions import (
+    BadRequest,
+    NotFound,
+    PreconditionFailed,
+    ProcessingHalted,
+    RequiredFieldMissing,
+)
 from salesforcepy.fakeorg import FakeOrg
 from salesforcepy.resources.composite import Subrequest, by_reference
 
@@ -98,6 +104,11 @@ def test_all_or_none_rolls_everything_back(sf: salesforcepy.Client) -> None:
         ("later", "PROCESSING_HALTED"),
     ]
     assert all(isinstance(f.error, BadRequest) for f in failed)
+    assert [type(f.error) for f in failed] == [
+        ProcessingHalted,
+        RequiredFieldMissing,
+        ProcessingHalted,
+    ]
     assert count(sf, f"Account WHERE Name = '{t}'") == 0
 
 
@@ -117,6 +128,7 @@ def test_dependent_subrequests_halt_without_all_or_none(sf: salesforcepy.Client)
     assert set(failed) == {"missing", "dependent"}
     assert isinstance(failed["missing"].error, NotFound)
     assert failed["dependent"].error.error_code == "PROCESSING_HALTED"
+    assert isinstance(failed["dependent"].error, ProcessingHalted)
     assert "missing.Id" in failed["dependent"].error.message
     assert count(sf, f"Account WHERE Name = '{t}'") == 1
     assert count(sf, f"Contact WHERE LastName = '{t}'") == 0
