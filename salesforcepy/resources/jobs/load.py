@@ -37,6 +37,7 @@ from typing import IO, TYPE_CHECKING, Any, Optional, Union
 import attrs
 
 from ...exceptions import SalesforceError
+from ...request import record_id
 from ._common import (
     DELIMITER_CHARS,
     LINE_ENDING_CHARS,
@@ -410,6 +411,21 @@ class _Progress:
         )
 
 
+def _state(body: Any) -> Optional[str]:
+    """The ``state`` of a job-info answer; None when the answer is not a JSON object."""
+    state = body.get("state") if isinstance(body, Mapping) else None
+    return state if isinstance(state, str) else None
+
+
+def _job_id(body: Any) -> Optional[str]:
+    """The ``id`` of a job-info answer, when it is a Salesforce id."""
+    value = body.get("id") if isinstance(body, Mapping) else None
+    try:
+        return record_id(value, "id")
+    except (TypeError, ValueError):
+        return None
+
+
 def _describe(sent: Any) -> str:
     errors = getattr(sent, "exceptions", None) or []
     if errors:
@@ -481,10 +497,18 @@ class Loader:
         if body is None:
             item.give_up()
             return False
-        item.job_id = str(body.get("id"))
-        item.state = body.get("state")
+        job_id = _job_id(body)
+        if job_id is None:
+            # A job may exist, but one nobody closes stays Open and is never processed.
+            item.problems.append(
+                f"{item.label}: creating the job answered without a job id; a job may have been "
+                "created and left Open, which Salesforce does not process."
+            )
+            item.give_up()
+            return False
+        item.job_id = job_id
+        item.state = _state(body)
         item.steps.append("created")
-        job_id = item.job_id
         if (
             self._step(item, "uploading", lambda: ingest.batches(job_id, item.part.csv, **call))
             is None
@@ -498,8 +522,8 @@ class Loader:
         if closed is None:
             # The close may have reached Salesforce even though its answer did not reach us.
             info = self._step(item, "checking the job", lambda: ingest.get(job_id, **call))
-            state = info.get("state") if info is not None else None
-            if info is None:
+            state = _state(info)
+            if state is None:
                 item.problems.append(
                     f"{item.label}: its state is unknown; check the job before loading its "
                     "rows again."
@@ -511,7 +535,7 @@ class Loader:
             item.problems.pop()  # the check says the job was closed after all
             item.state = state
         else:
-            item.state = closed.get("state")
+            item.state = _state(closed)
         item.steps.append("closed")
         return True
 
@@ -524,7 +548,7 @@ class Loader:
             )
             if aborted is not None:
                 item.steps.append("aborted")
-                item.state = aborted.get("state")
+                item.state = _state(aborted)
             else:
                 item.problems.append(
                     f"{item.label}: the job stays Open; Salesforce does not process an Open job."

@@ -428,3 +428,54 @@ def test_failed_result_downloads_are_reported(sf: salesforcepy.Client, bulk: Moc
     assert "results" not in job.steps
     assert "fetching the failures CSV failed" in result.problems[0]
     assert len(job.successes) == 3
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"json": {"state": "Open"}},
+        {"text": "<html>maintenance</html>", "headers": {"Content-Type": "text/html"}},
+    ],
+    ids=["no id", "not JSON"],
+)
+def test_a_create_answered_without_a_job_id_stops_the_load_and_keeps_the_running_parts(
+    sf: salesforcepy.Client, bulk: MockBulk, answer: dict[str, Any]
+) -> None:
+    first = bulk._create
+    creates = []
+
+    def create(request: Any, context: Any) -> Any:
+        creates.append(request)
+        if len(creates) == 2:
+            for key, value in answer.get("headers", {}).items():
+                context.headers[key] = value
+            return answer["text"] if "text" in answer else json.dumps(answer["json"])
+        context.headers["Content-Type"] = "application/json"
+        return json.dumps(first(request, context))
+
+    bulk.mock.post(f"{DATA}/jobs/ingest/", text=create)
+
+    result = load(sf, accounts(30), max_bytes=200)
+
+    first_job, second, *rest = result.jobs
+    assert first_job.steps[-1] == "results"
+    assert len(first_job.successes) == first_job.rows
+    assert second.job_id is None
+    assert len(second.not_sent) == second.rows
+    assert all(len(job.not_sent) == job.rows for job in rest)
+    assert result.unaccounted == 0
+    assert "creating the job answered without a job id" in result.problems[0]
+
+
+def test_a_close_check_answered_without_a_state_leaves_the_rows_unaccounted(
+    sf: salesforcepy.Client, bulk: MockBulk
+) -> None:
+    bulk.fail[("patch:UploadComplete", 0)] = 400
+    bulk.mock.get(JOB_URL, text="<html>maintenance</html>", headers={"Content-Type": "text/html"})
+
+    result = load(sf, accounts(4), max_wait=5)
+
+    (job,) = result.jobs
+    assert job.steps == ("created", "uploaded")
+    assert result.unaccounted == 4
+    assert any("its state is unknown" in p for p in result.problems)
