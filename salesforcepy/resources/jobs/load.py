@@ -653,6 +653,14 @@ def run_load(
     header, rows = table(records, fields=fields, delimiter=delimiter)
     if operation in ("delete", "hardDelete") and [h.lower() for h in header] != ["id"]:
         raise ValueError(f"a {operation} load takes only an Id column, not {header[:5]}")
+    key = job_resource.get("externalIdFieldName")
+    if (
+        operation == "upsert"
+        and isinstance(key, str)
+        and key.lower() not in (name.lower() for name in header)
+    ):
+        # Salesforce would fail the whole job (InvalidBatch) once it is uploaded and closed.
+        raise ValueError(f"an upsert by {key} needs a {key} column, not only {header[:5]}")
     parts = split(
         header,
         rows,

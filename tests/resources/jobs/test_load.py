@@ -282,6 +282,12 @@ def test_csv_input_is_read_and_rewritten(
         ([{"Name": "x"}], {"operation": "merge"}, ValueError, "operation"),
         ([{"Name": "x"}], {"operation": "upsert"}, TypeError, "externalIdFieldName"),
         ([{"Id": "001", "Name": "x"}], {"operation": "delete"}, ValueError, "only an Id"),
+        (
+            [{"Name": "x"}],
+            {"operation": "upsert", "external_id_field": "Ext__c"},
+            ValueError,
+            "Ext__c",
+        ),
         ([{"Name": "x" * 100}], {"max_bytes": 50}, ValueError, "max_bytes"),
         ([{"Name": "x"}], {"max_bytes": 0}, ValueError, "max_bytes"),
         ([{"Name": "x"}], {"max_wait": 0}, ValueError, "max_wait"),
