@@ -613,8 +613,22 @@ class Loader:
             item.problems.append(f"{item.label} was aborted; rows not reached are in unprocessed.")
         if not fetched:
             return
-        back = len(item.successes) + len(item.failures) + len(item.unprocessed)
         sent_rows = len(item.part.rows)
+        if (
+            item.state == "Failed"
+            and not item.successes
+            and not item.failures
+            and len(item.unprocessed) != sent_rows
+        ):
+            # Nothing was processed, so every row sent is unprocessed, once. (A job that got its
+            # data twice fails so, and its unprocessedrecords can hold both copies: sending them
+            # again would load each row twice.)
+            item.problems.append(
+                f"{item.label}: the unprocessed CSV holds {len(item.unprocessed)} rows for the "
+                f"{sent_rows} sent, none of them processed; unprocessed holds the rows sent."
+            )
+            item.unprocessed = [dict(zip(self.header, row)) for row in item.part.rows]
+        back = len(item.successes) + len(item.failures) + len(item.unprocessed)
         if back != sent_rows:
             item.problems.append(
                 f"{item.label}: {sent_rows} rows were sent but the results hold {back} "

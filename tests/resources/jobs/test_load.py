@@ -485,3 +485,26 @@ def test_a_close_check_answered_without_a_state_leaves_the_rows_unaccounted(
     assert job.steps == ("created", "uploaded")
     assert result.unaccounted == 4
     assert any("its state is unknown" in p for p in result.problems)
+
+
+def test_a_failed_job_whose_unprocessed_csv_repeats_rows_reports_each_row_once(
+    sf: salesforcepy.Client, bulk: MockBulk
+) -> None:
+    # A job that received its data twice (an upload retried after a 503 that Salesforce had
+    # in fact taken) fails without processing anything, and its unprocessedrecords can hold
+    # both uploads: sending result.unprocessed again would load every row twice.
+    bulk.final_state = "Failed"
+    rows = "Name,NumberOfEmployees\n" + "".join(f"Account {n:03d},{n}\n" for n in range(3))
+    bulk.mock.get(
+        re.compile(re.escape(f"{DATA}/jobs/ingest/") + r".*/unprocessedrecords/$"),
+        text=rows + rows.split("\n", 1)[1],
+        headers={"Content-Type": "text/csv"},
+    )
+
+    result = load(sf, accounts(3))
+
+    (job,) = result.jobs
+    assert [row["Name"] for row in job.unprocessed] == [f"Account {n:03d}" for n in range(3)]
+    assert result.counts()["unprocessed"] == 3
+    assert result.unaccounted == 0
+    assert any("unprocessed CSV holds 6 rows" in p for p in result.problems)
