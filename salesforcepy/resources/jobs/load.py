@@ -516,11 +516,15 @@ class Loader:
             self._abandon(item)
             return False
         item.steps.append("uploaded")
-        closed = self._step(
-            item, "closing the job", lambda: ingest.update(job_id, "UploadComplete", **call)
-        )
-        if closed is None:
-            # The close may have reached Salesforce even though its answer did not reach us.
+        for attempt in (1, 2):
+            closed = self._step(
+                item, "closing the job", lambda: ingest.update(job_id, "UploadComplete", **call)
+            )
+            if closed is not None:
+                item.state = _state(closed)
+                break
+            # The close may have reached Salesforce even though its answer did not reach us (and
+            # one without an answer may still arrive): the job's state says.
             info = self._step(item, "checking the job", lambda: ingest.get(job_id, **call))
             state = _state(info)
             if state is None:
@@ -529,13 +533,17 @@ class Loader:
                     "rows again."
                 )
                 return False
-            if state == "Open":
+            if state != "Open":
+                item.problems.pop()  # the check says the job was closed after all
+                item.state = state
+                break
+            if attempt == 2:
                 self._abandon(item)
                 return False
-            item.problems.pop()  # the check says the job was closed after all
-            item.state = state
-        else:
-            item.state = _state(closed)
+            # Still Open: close it once more. Closing twice cannot load a row twice (a close
+            # arriving late is refused), while aborting could race a late close and stop a job
+            # that had begun processing.
+            item.problems.pop()
         item.steps.append("closed")
         return True
 

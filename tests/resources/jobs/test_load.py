@@ -373,15 +373,32 @@ def test_a_close_that_went_through_despite_an_error_counts(
     assert len(result.successes) == 4
 
 
-def test_a_close_that_did_not_happen_aborts(sf: salesforcepy.Client, bulk: MockBulk) -> None:
+def test_a_close_that_did_not_happen_is_sent_again(sf: salesforcepy.Client, bulk: MockBulk) -> None:
     bulk.fail[("patch:UploadComplete", 0)] = 400
+
+    result = load(sf, accounts(4))
+
+    assert result.ok, result.problems
+    (job,) = result.jobs
+    assert job.steps == ("created", "uploaded", "closed", "finished", "results")
+    assert len(job.successes) == 4
+    assert [step for step, _ in bulk.calls if step.startswith("patch")] == [
+        "patch:UploadComplete"
+    ] * 2
+    assert "patch:Aborted" not in [step for step, _ in bulk.calls]
+
+
+def test_a_close_that_fails_twice_aborts(sf: salesforcepy.Client, bulk: MockBulk) -> None:
+    bulk.fail[("patch:UploadComplete", 0)] = 400
+    bulk.fail[("patch:UploadComplete", 1)] = 400
 
     result = load(sf, accounts(4))
 
     (job,) = result.jobs
     assert job.steps == ("created", "uploaded", "aborted")
     assert len(job.not_sent) == 4
-    assert "closing the job failed" in result.problems[0]
+    assert result.problems[0].count("closing the job failed") == 1
+    assert len([p for p in result.problems if "closing the job failed" in p]) == 1
 
 
 def test_a_failed_job_puts_its_rows_in_unprocessed(sf: salesforcepy.Client, bulk: MockBulk) -> None:
