@@ -297,6 +297,16 @@ def test_rows_are_validated_one_by_one(api: Any) -> None:
     assert succeeded == ["ok", "null name"]
 
 
+def test_a_row_with_one_empty_value_is_processed_and_fails(api: Any) -> None:
+    info, out = run(api, 'Id\n""\n', object="Account", operation="delete")
+
+    assert info["state"] == "JobComplete"
+    assert info["numberRecordsProcessed"] == 1
+    failed = rows(out["failedResults"])
+    assert len(failed) == 2
+    assert failed[1][1].startswith("MISSING_ARGUMENT:")
+
+
 def test_lookups_by_the_parents_external_id(api: Any, bulk_org: FakeOrg) -> None:
     data = "Code__c,Account__r.Acct_Ext__c\nL1,P-1\nL2,P-404\n"
     _info, out = run(api, data, object="Gadget__c", operation="insert")

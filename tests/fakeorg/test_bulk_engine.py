@@ -37,6 +37,11 @@ def test_reading_skips_blank_lines_and_keeps_quoted_breaks() -> None:
     assert read_rows('A|B\n\n"x|y"|"1\n2"\n', "|") == [["A", "B"], ["x|y", "1\n2"]]
 
 
+def test_reading_keeps_a_row_of_one_empty_quoted_cell() -> None:
+    # "" is a row whose one value is empty (what csv writes for it), not a blank line.
+    assert read_rows('Id\n\n""\n"x"\n', ",") == [["Id"], [""], ["x"]]
+
+
 def test_decoding_drops_a_bom_and_refuses_other_encodings() -> None:
     assert decode("\ufeffName\n".encode()) == "Name\n"
     with pytest.raises(CsvProblem, match="UTF-8"):

@@ -85,14 +85,15 @@ def check_line_ending(text: str, line_ending: str) -> None:
 
 
 def read_rows(text: str, delimiter: str) -> list[list[str]]:
-    """Every non-blank row of ``text`` (header included).
+    """Every non-blank row of ``text`` (header included). A line holding only ``""`` is a row
+    with one empty value, not a blank line.
 
     Raises:
         CsvProblem: the csv module cannot read the data.
     """
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     try:
-        return [row for row in reader if row and row != [""]]
+        return [row for row in reader if row]
     except csv.Error as exc:
         raise CsvProblem(f"ClientInputError : Unable to parse the CSV: {exc}") from None
 

@@ -37,6 +37,7 @@ from typing import IO, TYPE_CHECKING, Any, Optional, Union
 import attrs
 
 from ...exceptions import SalesforceError
+from ...request import record_id
 from ._common import (
     DELIMITER_CHARS,
     LINE_ENDING_CHARS,
@@ -410,6 +411,21 @@ class _Progress:
         )
 
 
+def _state(body: Any) -> Optional[str]:
+    """The ``state`` of a job-info answer; None when the answer is not a JSON object."""
+    state = body.get("state") if isinstance(body, Mapping) else None
+    return state if isinstance(state, str) else None
+
+
+def _job_id(body: Any) -> Optional[str]:
+    """The ``id`` of a job-info answer, when it is a Salesforce id."""
+    value = body.get("id") if isinstance(body, Mapping) else None
+    try:
+        return record_id(value, "id")
+    except (TypeError, ValueError):
+        return None
+
+
 def _describe(sent: Any) -> str:
     errors = getattr(sent, "exceptions", None) or []
     if errors:
@@ -481,10 +497,18 @@ class Loader:
         if body is None:
             item.give_up()
             return False
-        item.job_id = str(body.get("id"))
-        item.state = body.get("state")
+        job_id = _job_id(body)
+        if job_id is None:
+            # A job may exist, but one nobody closes stays Open and is never processed.
+            item.problems.append(
+                f"{item.label}: creating the job answered without a job id; a job may have been "
+                "created and left Open, which Salesforce does not process."
+            )
+            item.give_up()
+            return False
+        item.job_id = job_id
+        item.state = _state(body)
         item.steps.append("created")
-        job_id = item.job_id
         if (
             self._step(item, "uploading", lambda: ingest.batches(job_id, item.part.csv, **call))
             is None
@@ -492,26 +516,34 @@ class Loader:
             self._abandon(item)
             return False
         item.steps.append("uploaded")
-        closed = self._step(
-            item, "closing the job", lambda: ingest.update(job_id, "UploadComplete", **call)
-        )
-        if closed is None:
-            # The close may have reached Salesforce even though its answer did not reach us.
+        for attempt in (1, 2):
+            closed = self._step(
+                item, "closing the job", lambda: ingest.update(job_id, "UploadComplete", **call)
+            )
+            if closed is not None:
+                item.state = _state(closed)
+                break
+            # The close may have reached Salesforce even though its answer did not reach us (and
+            # one without an answer may still arrive): the job's state says.
             info = self._step(item, "checking the job", lambda: ingest.get(job_id, **call))
-            state = info.get("state") if info is not None else None
-            if info is None:
+            state = _state(info)
+            if state is None:
                 item.problems.append(
                     f"{item.label}: its state is unknown; check the job before loading its "
                     "rows again."
                 )
                 return False
-            if state == "Open":
+            if state != "Open":
+                item.problems.pop()  # the check says the job was closed after all
+                item.state = state
+                break
+            if attempt == 2:
                 self._abandon(item)
                 return False
-            item.problems.pop()  # the check says the job was closed after all
-            item.state = state
-        else:
-            item.state = closed.get("state")
+            # Still Open: close it once more. Closing twice cannot load a row twice (a close
+            # arriving late is refused), while aborting could race a late close and stop a job
+            # that had begun processing.
+            item.problems.pop()
         item.steps.append("closed")
         return True
 
@@ -524,7 +556,7 @@ class Loader:
             )
             if aborted is not None:
                 item.steps.append("aborted")
-                item.state = aborted.get("state")
+                item.state = _state(aborted)
             else:
                 item.problems.append(
                     f"{item.label}: the job stays Open; Salesforce does not process an Open job."
@@ -589,8 +621,22 @@ class Loader:
             item.problems.append(f"{item.label} was aborted; rows not reached are in unprocessed.")
         if not fetched:
             return
-        back = len(item.successes) + len(item.failures) + len(item.unprocessed)
         sent_rows = len(item.part.rows)
+        if (
+            item.state == "Failed"
+            and not item.successes
+            and not item.failures
+            and len(item.unprocessed) != sent_rows
+        ):
+            # Nothing was processed, so every row sent is unprocessed, once. (A job that got its
+            # data twice fails so, and its unprocessedrecords can hold both copies: sending them
+            # again would load each row twice.)
+            item.problems.append(
+                f"{item.label}: the unprocessed CSV holds {len(item.unprocessed)} rows for the "
+                f"{sent_rows} sent, none of them processed; unprocessed holds the rows sent."
+            )
+            item.unprocessed = [dict(zip(self.header, row)) for row in item.part.rows]
+        back = len(item.successes) + len(item.failures) + len(item.unprocessed)
         if back != sent_rows:
             item.problems.append(
                 f"{item.label}: {sent_rows} rows were sent but the results hold {back} "
@@ -629,6 +675,14 @@ def run_load(
     header, rows = table(records, fields=fields, delimiter=delimiter)
     if operation in ("delete", "hardDelete") and [h.lower() for h in header] != ["id"]:
         raise ValueError(f"a {operation} load takes only an Id column, not {header[:5]}")
+    key = job_resource.get("externalIdFieldName")
+    if (
+        operation == "upsert"
+        and isinstance(key, str)
+        and key.lower() not in (name.lower() for name in header)
+    ):
+        # Salesforce would fail the whole job (InvalidBatch) once it is uploaded and closed.
+        raise ValueError(f"an upsert by {key} needs a {key} column, not only {header[:5]}")
     parts = split(
         header,
         rows,

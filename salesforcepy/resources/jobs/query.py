@@ -397,18 +397,18 @@ class Query:
         seen: set[str] = set()
         while True:
             body, sent = self._call(request, call)
-            yield body, sent
-            if not sent.ok:
-                return
-            locator = locator_of(sent)
-            if locator is None:
-                return
-            if locator in seen:
+            locator = locator_of(sent) if sent.ok else None
+            if locator is not None and locator in seen:
+                # Recorded before the page is yielded, so that a caller checking the page when
+                # it gets it (rows() does) sees that the results end here unfinished.
                 from ...exceptions import ParseError
 
                 self._client._record(
                     sent, ParseError(f"Sforce-Locator {locator} repeats; stopping")
                 )
+                locator = None
+            yield body, sent
+            if locator is None:
                 return
             seen.add(locator)
             request = results_request(job_id, locator=locator, max_records=max_records)

@@ -282,6 +282,12 @@ def test_csv_input_is_read_and_rewritten(
         ([{"Name": "x"}], {"operation": "merge"}, ValueError, "operation"),
         ([{"Name": "x"}], {"operation": "upsert"}, TypeError, "externalIdFieldName"),
         ([{"Id": "001", "Name": "x"}], {"operation": "delete"}, ValueError, "only an Id"),
+        (
+            [{"Name": "x"}],
+            {"operation": "upsert", "external_id_field": "Ext__c"},
+            ValueError,
+            "Ext__c",
+        ),
         ([{"Name": "x" * 100}], {"max_bytes": 50}, ValueError, "max_bytes"),
         ([{"Name": "x"}], {"max_bytes": 0}, ValueError, "max_bytes"),
         ([{"Name": "x"}], {"max_wait": 0}, ValueError, "max_wait"),
@@ -367,15 +373,32 @@ def test_a_close_that_went_through_despite_an_error_counts(
     assert len(result.successes) == 4
 
 
-def test_a_close_that_did_not_happen_aborts(sf: salesforcepy.Client, bulk: MockBulk) -> None:
+def test_a_close_that_did_not_happen_is_sent_again(sf: salesforcepy.Client, bulk: MockBulk) -> None:
     bulk.fail[("patch:UploadComplete", 0)] = 400
+
+    result = load(sf, accounts(4))
+
+    assert result.ok, result.problems
+    (job,) = result.jobs
+    assert job.steps == ("created", "uploaded", "closed", "finished", "results")
+    assert len(job.successes) == 4
+    assert [step for step, _ in bulk.calls if step.startswith("patch")] == [
+        "patch:UploadComplete"
+    ] * 2
+    assert "patch:Aborted" not in [step for step, _ in bulk.calls]
+
+
+def test_a_close_that_fails_twice_aborts(sf: salesforcepy.Client, bulk: MockBulk) -> None:
+    bulk.fail[("patch:UploadComplete", 0)] = 400
+    bulk.fail[("patch:UploadComplete", 1)] = 400
 
     result = load(sf, accounts(4))
 
     (job,) = result.jobs
     assert job.steps == ("created", "uploaded", "aborted")
     assert len(job.not_sent) == 4
-    assert "closing the job failed" in result.problems[0]
+    assert result.problems[0].count("closing the job failed") == 1
+    assert len([p for p in result.problems if "closing the job failed" in p]) == 1
 
 
 def test_a_failed_job_puts_its_rows_in_unprocessed(sf: salesforcepy.Client, bulk: MockBulk) -> None:
@@ -428,3 +451,77 @@ def test_failed_result_downloads_are_reported(sf: salesforcepy.Client, bulk: Moc
     assert "results" not in job.steps
     assert "fetching the failures CSV failed" in result.problems[0]
     assert len(job.successes) == 3
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"json": {"state": "Open"}},
+        {"text": "<html>maintenance</html>", "headers": {"Content-Type": "text/html"}},
+    ],
+    ids=["no id", "not JSON"],
+)
+def test_a_create_answered_without_a_job_id_stops_the_load_and_keeps_the_running_parts(
+    sf: salesforcepy.Client, bulk: MockBulk, answer: dict[str, Any]
+) -> None:
+    first = bulk._create
+    creates = []
+
+    def create(request: Any, context: Any) -> Any:
+        creates.append(request)
+        if len(creates) == 2:
+            for key, value in answer.get("headers", {}).items():
+                context.headers[key] = value
+            return answer["text"] if "text" in answer else json.dumps(answer["json"])
+        context.headers["Content-Type"] = "application/json"
+        return json.dumps(first(request, context))
+
+    bulk.mock.post(f"{DATA}/jobs/ingest/", text=create)
+
+    result = load(sf, accounts(30), max_bytes=200)
+
+    first_job, second, *rest = result.jobs
+    assert first_job.steps[-1] == "results"
+    assert len(first_job.successes) == first_job.rows
+    assert second.job_id is None
+    assert len(second.not_sent) == second.rows
+    assert all(len(job.not_sent) == job.rows for job in rest)
+    assert result.unaccounted == 0
+    assert "creating the job answered without a job id" in result.problems[0]
+
+
+def test_a_close_check_answered_without_a_state_leaves_the_rows_unaccounted(
+    sf: salesforcepy.Client, bulk: MockBulk
+) -> None:
+    bulk.fail[("patch:UploadComplete", 0)] = 400
+    bulk.mock.get(JOB_URL, text="<html>maintenance</html>", headers={"Content-Type": "text/html"})
+
+    result = load(sf, accounts(4), max_wait=5)
+
+    (job,) = result.jobs
+    assert job.steps == ("created", "uploaded")
+    assert result.unaccounted == 4
+    assert any("its state is unknown" in p for p in result.problems)
+
+
+def test_a_failed_job_whose_unprocessed_csv_repeats_rows_reports_each_row_once(
+    sf: salesforcepy.Client, bulk: MockBulk
+) -> None:
+    # A job that received its data twice (an upload retried after a 503 that Salesforce had
+    # in fact taken) fails without processing anything, and its unprocessedrecords can hold
+    # both uploads: sending result.unprocessed again would load every row twice.
+    bulk.final_state = "Failed"
+    rows = "Name,NumberOfEmployees\n" + "".join(f"Account {n:03d},{n}\n" for n in range(3))
+    bulk.mock.get(
+        re.compile(re.escape(f"{DATA}/jobs/ingest/") + r".*/unprocessedrecords/$"),
+        text=rows + rows.split("\n", 1)[1],
+        headers={"Content-Type": "text/csv"},
+    )
+
+    result = load(sf, accounts(3))
+
+    (job,) = result.jobs
+    assert [row["Name"] for row in job.unprocessed] == [f"Account {n:03d}" for n in range(3)]
+    assert result.counts()["unprocessed"] == 3
+    assert result.unaccounted == 0
+    assert any("unprocessed CSV holds 6 rows" in p for p in result.problems)

@@ -392,3 +392,10 @@ def test_gzip_upload(requests_mock: Any, sf: salesforcepy.Client) -> None:
     assert sent.headers["Content-Type"] == "text/csv"
     assert gzip.decompress(sent.body) == b"Name\nZip\n"
     assert request.status == 201
+
+
+def test_rows_raise_when_the_locator_repeats(sf: salesforcepy.Client, requests_mock: Any) -> None:
+    csv_page(requests_mock, '"Id"\n"1"\n', "Mg", 1)
+
+    with pytest.raises(ParseError):
+        list(sf.jobs.query.rows(JOB_ID))
