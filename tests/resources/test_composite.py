@@ -14,9 +14,11 @@ from salesforcepy.exceptions import (
     BadRequest,
     EntityIsDeleted,
     HTTPError,
+    NotApplied,
     NotFound,
     PreconditionFailed,
     RequiredFieldMissing,
+    RolledBack,
     TransportError,
 )
 from salesforcepy.resources.composite import (
@@ -684,7 +686,9 @@ def test_failures_of_collection_results() -> None:
     assert isinstance(found[1].error, EntityIsDeleted)
     assert found[1].result == body[2]
     rolled_back = failures([failed("ALL_OR_NONE_OPERATION_ROLLED_BACK")])[0].error
-    assert type(rolled_back) is BadRequest
+    assert type(rolled_back) is RolledBack
+    assert isinstance(rolled_back, NotApplied)
+    assert isinstance(rolled_back, BadRequest)
     assert failures([ok(), None, {"attributes": {}, "Name": "x"}]) == []
 
 
