@@ -25,6 +25,7 @@ from typing import Any, Optional, Union
 
 import attrs
 
+from ...exceptions import ParseError
 from ...options import Proxies, Timeout
 from ...request import Base, Request, Result, SentRequest, path, record_id
 from .._base import Sender, require_text
@@ -173,6 +174,24 @@ def record_count_of(request: SentRequest) -> Optional[int]:
         return int(value) if value is not None else None
     except ValueError:
         return None
+
+
+def _check_row_count(rows: list[dict[str, str]], sent: SentRequest, number: int) -> None:
+    """Compare a parsed result page with its ``Sforce-NumberOfRecords`` header, when it has one."""
+    announced = sent.headers.get("Sforce-NumberOfRecords")
+    if announced is None:
+        return
+    try:
+        expected = int(announced)
+    except ValueError:
+        raise ParseError(
+            f"result page {number}: Sforce-NumberOfRecords is not a number ({announced!r})"
+        ) from None
+    if expected != len(rows):
+        raise ParseError(
+            f"result page {number} holds {len(rows)} rows but Sforce-NumberOfRecords says "
+            f"{expected}: the download was cut short"
+        )
 
 
 @attrs.define
@@ -435,13 +454,21 @@ class Query:
 
         Raises:
             SalesforceError: a page came back with an error.
+            ParseError: a page holds another number of rows than its ``Sforce-NumberOfRecords``
+                header says (a download cut short), raised before any row of that page is
+                yielded.
         """
         delimiter = DELIMITER_CHARS[enum_value(column_delimiter, ColumnDelimiter, "delimiter")]
-        for body, sent in self.pages(
-            job_id, max_records=max_records, timeout=timeout, proxies=proxies, version=version
+        for number, (body, sent) in enumerate(
+            self.pages(
+                job_id, max_records=max_records, timeout=timeout, proxies=proxies, version=version
+            ),
+            start=1,
         ):
             sent.raise_for_status()
-            yield from read_csv(body if isinstance(body, str) else "", delimiter)
+            rows = list(read_csv(body if isinstance(body, str) else "", delimiter))
+            _check_row_count(rows, sent, number)
+            yield from rows
 
     def result_pages(
         self,

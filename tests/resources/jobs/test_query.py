@@ -394,6 +394,36 @@ def test_gzip_upload(requests_mock: Any, sf: salesforcepy.Client) -> None:
     assert request.status == 201
 
 
+def test_rows_check_each_page_against_its_record_count(
+    sf: salesforcepy.Client, requests_mock: Any
+) -> None:
+    csv_page(requests_mock, '"Id"\n"1"\n"2"\n', "MQ", 2, complete_qs=False)
+    # The second page says 3 rows but holds 2: cut short somewhere on the way.
+    requests_mock.get(
+        f"{RESULTS}?locator=MQ",
+        text='"Id"\n"3"\n"4"\n',
+        headers={"Sforce-Locator": "null", "Sforce-NumberOfRecords": "3"},
+    )
+
+    rows = sf.jobs.query.rows(JOB_ID)
+    assert [next(rows), next(rows)] == [{"Id": "1"}, {"Id": "2"}]
+    with pytest.raises(ParseError, match="page 2 holds 2 rows but Sforce-NumberOfRecords says 3"):
+        next(rows)
+
+
+def test_rows_refuse_a_record_count_that_is_not_a_number(
+    sf: salesforcepy.Client, requests_mock: Any
+) -> None:
+    requests_mock.get(
+        RESULTS,
+        text='"Id"\n"1"\n',
+        headers={"Sforce-Locator": "null", "Sforce-NumberOfRecords": "many"},
+    )
+
+    with pytest.raises(ParseError, match="not a number"):
+        list(sf.jobs.query.rows(JOB_ID))
+
+
 def test_rows_raise_when_the_locator_repeats(sf: salesforcepy.Client, requests_mock: Any) -> None:
     csv_page(requests_mock, '"Id"\n"1"\n', "Mg", 1)
 
