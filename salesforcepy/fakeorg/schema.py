@@ -72,6 +72,9 @@ NOCASE_TYPES = TEXT_TYPES - {"id", "reference"}
 INTEGER_TYPES = frozenset({"int", "long"})
 REAL_TYPES = frozenset({"double", "currency", "percent"})
 COMPOUND_TYPES = frozenset({"address", "location"})
+# Lookups to the user who owns, created or last changed a record: users are never deleted, so
+# deleting a record neither clears nor is held back by these.
+USER_STAMP_FIELDS = frozenset({"OwnerId", "CreatedById", "LastModifiedById"})
 # Never groupable on Salesforce: fractional numbers, and date-times (grouped by DAY_ONLY() etc.).
 UNGROUPABLE_TYPES = REAL_TYPES | {"datetime"}
 ALL_TYPES = (
@@ -307,7 +310,7 @@ class FieldDef:
             self.type == "reference"
             and not self.nillable
             and not self.cascade_delete
-            and self.name not in ("OwnerId", "CreatedById", "LastModifiedById")
+            and self.name not in USER_STAMP_FIELDS
         )
 
     # ---- storage ------------------------------------------------------------------------------

@@ -54,6 +54,7 @@ from .schema import (
     API_NAME_RE,
     COMPOUND_TYPES,
     NOCASE_TYPES,
+    USER_STAMP_FIELDS,
     FieldDef,
     ObjectDef,
     Schema,
@@ -712,9 +713,8 @@ class Store:
         tables = {obj.name.lower(): _Table(obj, self.schema) for obj in self.schema}
         for table in tables.values():
             for f in table.fields:
-                # OwnerId and the audit fields point at users (never deleted) or queues (whose
-                # deletion is not modelled).
-                if f.type != "reference" or f.name in _AUDIT_FIELDS or f.name == "OwnerId":
+                # These point at users (never deleted) or queues (whose deletion is not modelled).
+                if f.type != "reference" or f.name in USER_STAMP_FIELDS:
                     continue
                 for target in f.reference_to:
                     parent = tables.get(target.lower())

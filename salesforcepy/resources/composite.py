@@ -89,13 +89,14 @@ OPERATIONS = ("create", "update", "upsert", "delete", "retrieve")
 _METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
 _FORBIDDEN_HEADERS = frozenset({"accept", "authorization", "content-type"})
 _REFERENCE_ID_RE = re.compile(r"^[A-Za-z0-9_]+$")
+_NAME = r"[A-Za-z0-9_]+"
+_INDEXES = r"(?:\[\d+\])*"
+_STEPS = rf"(?:\.{_NAME}{_INDEXES})*"  # ".Account.Name", ".records[0].Id"
 # "id", "records[0].Account.Name", or "[0].id" into a body that is a list (Collections results).
-_REFERENCE_PATH_RE = re.compile(
-    r"^(?:[A-Za-z0-9_]+|\[\d+\])(\[\d+\])*(\.[A-Za-z0-9_]+(\[\d+\])*)*$"
-)
+_REFERENCE_PATH_RE = re.compile(rf"^(?:{_NAME}|\[\d+\]){_INDEXES}{_STEPS}$")
 _REFERENCE_RE = re.compile(r"@\{([A-Za-z0-9_]+)[^{}]*\}")
 # A reference as Subrequest.ref() writes it: the only @{...} text left unencoded in params.
-_URL_REFERENCE_RE = re.compile(r"@\{[A-Za-z0-9_]+(?:\[\d+\])*(?:\.[A-Za-z0-9_]+(?:\[\d+\])*)*\}")
+_URL_REFERENCE_RE = re.compile(rf"@\{{{_NAME}{_INDEXES}{_STEPS}\}}")
 _VERSIONED_RE = re.compile(r"^v\d{1,3}\.\d{1,2}/")
 _DATA_PREFIX = "/services/data/"
 # Above this many characters of ids and field names, retrieve POSTs the lists in a body.

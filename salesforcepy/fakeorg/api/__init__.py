@@ -73,7 +73,7 @@ from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 from werkzeug.routing import BaseConverter, Rule
 from werkzeug.wrappers import Request, Response
 
-from ..errors import SalesforceError
+from ..errors import SalesforceError, not_found
 from ..json_input import parse_json
 
 if TYPE_CHECKING:
@@ -480,6 +480,12 @@ class Context:
     def version_at_least(self, major: float) -> bool:
         """True when the request's API version is ``major`` or newer."""
         return float(self.api_version) >= major
+
+    def require_version(self, major: float) -> None:
+        """404 NOT_FOUND, as for an unknown resource, when the request's API version is older
+        than ``major`` (the version the resource first appeared in)."""
+        if not self.version_at_least(major):
+            raise not_found()
 
     @property
     def base_url(self) -> str:

@@ -87,11 +87,6 @@ def _jobs(ctx: Context) -> BulkJobs:
     return BulkJobs.of(ctx.org)
 
 
-def _since(ctx: Context, version: float) -> None:
-    if not ctx.version_at_least(version):
-        raise not_found()
-
-
 def _check_keys(body: Mapping[str, Any], allowed: frozenset[str]) -> None:
     for key in body:
         if key not in allowed:
@@ -211,7 +206,7 @@ def _list(ctx: Context, accept: Lister, path: str) -> Response:
 
 
 def _ingest_job(ctx: Context) -> IngestJob:
-    _since(ctx, INGEST_SINCE)
+    ctx.require_version(INGEST_SINCE)
     job = _jobs(ctx).get(ctx.args["job_id"], IngestJob)
     if job is None:
         raise not_found()
@@ -305,7 +300,7 @@ def _create_multipart(ctx: Context) -> Response:
 @routes.route(INGEST, methods=["POST"])
 def create_ingest_job(ctx: Context) -> Response:
     """POST /services/data/vXX.X/jobs/ingest (JSON, or multipart with the data)"""
-    _since(ctx, INGEST_SINCE)
+    ctx.require_version(INGEST_SINCE)
     if ctx.request.mimetype == "multipart/form-data":
         return _create_multipart(ctx)
     job = _new_ingest_job(ctx, ctx.json_body(expect=None))
@@ -316,7 +311,7 @@ def create_ingest_job(ctx: Context) -> Response:
 @routes.route(INGEST, methods=["GET"])
 def list_ingest_jobs(ctx: Context) -> Response:
     """GET /services/data/vXX.X/jobs/ingest[?jobType=&isPkChunkingEnabled=&queryLocator=]"""
-    _since(ctx, INGEST_SINCE)
+    ctx.require_version(INGEST_SINCE)
 
     def accept(job: Union[IngestJob, QueryJob, ClassicJob]) -> bool:
         return isinstance(job, IngestJob) or (isinstance(job, ClassicJob) and not job.is_query)
@@ -457,7 +452,7 @@ def unprocessed_records_camel(ctx: Context) -> Response:
 
 
 def _query_job(ctx: Context) -> QueryJob:
-    _since(ctx, QUERY_SINCE)
+    ctx.require_version(QUERY_SINCE)
     job = _jobs(ctx).get(ctx.args["job_id"], QueryJob)
     if job is None:
         raise not_found()
@@ -467,7 +462,7 @@ def _query_job(ctx: Context) -> QueryJob:
 @routes.route(QUERY, methods=["POST"])
 def create_query_job(ctx: Context) -> Response:
     """POST /services/data/vXX.X/jobs/query"""
-    _since(ctx, QUERY_SINCE)
+    ctx.require_version(QUERY_SINCE)
     body = ctx.json_body()
     _check_keys(body, _QUERY_KEYS)
     operation = _text_value(body, "operation")
@@ -503,7 +498,7 @@ def create_query_job(ctx: Context) -> Response:
 @routes.route(QUERY, methods=["GET"])
 def list_query_jobs(ctx: Context) -> Response:
     """GET /services/data/vXX.X/jobs/query[?jobType=&concurrencyMode=&queryLocator=]"""
-    _since(ctx, QUERY_SINCE)
+    ctx.require_version(QUERY_SINCE)
 
     def accept(job: Union[IngestJob, QueryJob, ClassicJob]) -> bool:
         return isinstance(job, QueryJob) or (isinstance(job, ClassicJob) and job.is_query)
@@ -593,7 +588,7 @@ def query_results(ctx: Context) -> Response:
 @routes.route(QUERY + "/<job_id>/resultPages", methods=["GET"])
 def query_result_pages(ctx: Context) -> Response:
     """GET /services/data/vXX.X/jobs/query/{jobId}/resultPages (v58.0+)"""
-    _since(ctx, RESULT_PAGES_SINCE)
+    ctx.require_version(RESULT_PAGES_SINCE)
     jobs = _jobs(ctx)
     job = _query_job(ctx)
     given = _max_records(ctx)

@@ -30,7 +30,7 @@ from ..composite.sobject_collections import (
 )
 from ..composite.subrequests import run_batch, run_composite, run_graph
 from ..composite.tree import TreeFailed, insert_tree
-from ..errors import SalesforceError, not_found
+from ..errors import SalesforceError
 from . import DATA, Context, Routes
 
 routes = Routes("composite")
@@ -46,11 +46,6 @@ UPSERT_SINCE = 46.0
 GRAPH_SINCE = 50.0
 
 
-def _since(ctx: Context, version: float) -> None:
-    if not ctx.version_at_least(version):
-        raise not_found()
-
-
 def _collections(ctx: Context) -> Collections:
     return Collections(ctx.store, ctx.user_id, ctx.api_version)
 
@@ -64,7 +59,7 @@ def _split_list(text: str | None) -> list[str]:
 @routes.route(COMPOSITE, methods=["GET", "POST"])
 def composite(ctx: Context) -> Response:
     """POST /services/data/vXX.X/composite; GET lists the composite resources"""
-    _since(ctx, COMPOSITE_SINCE)
+    ctx.require_version(COMPOSITE_SINCE)
     if ctx.request.method == "GET":
         base = f"/services/data/v{ctx.api_version}/composite"
         resources = {"batch": f"{base}/batch", "tree": f"{base}/tree"}
@@ -79,21 +74,21 @@ def composite(ctx: Context) -> Response:
 @routes.route(COMPOSITE + "/batch", methods=["POST"])
 def batch(ctx: Context) -> Response:
     """POST /services/data/vXX.X/composite/batch"""
-    _since(ctx, BATCH_SINCE)
+    ctx.require_version(BATCH_SINCE)
     return ctx.json(run_batch(ctx, ctx.json_body(expect=None)))
 
 
 @routes.route(COMPOSITE + "/graph", methods=["POST"])
 def graph(ctx: Context) -> Response:
     """POST /services/data/vXX.X/composite/graph"""
-    _since(ctx, GRAPH_SINCE)
+    ctx.require_version(GRAPH_SINCE)
     return ctx.json(run_graph(ctx, ctx.json_body(expect=None)))
 
 
 @routes.route(COMPOSITE + "/tree/<sobject>", methods=["POST"])
 def tree(ctx: Context) -> Response:
     """POST /services/data/vXX.X/composite/tree/{SObject}"""
-    _since(ctx, TREE_SINCE)
+    ctx.require_version(TREE_SINCE)
     root = ctx.store.object(ctx.args["sobject"])
     body = ctx.json_body(expect=None)
     try:
@@ -106,7 +101,7 @@ def tree(ctx: Context) -> Response:
 @routes.route(COMPOSITE + "/sobjects", methods=["POST", "PATCH", "DELETE"])
 def collections(ctx: Context) -> Response:
     """POST|PATCH|DELETE /services/data/vXX.X/composite/sobjects"""
-    _since(ctx, COLLECTIONS_SINCE)
+    ctx.require_version(COLLECTIONS_SINCE)
     method = ctx.request.method
     if method == "DELETE":
         ids = _split_list(ctx.arg("ids"))
@@ -125,7 +120,7 @@ def collections(ctx: Context) -> Response:
 @routes.route(COMPOSITE + "/sobjects/<sobject>", methods=["GET", "POST"])
 def retrieve(ctx: Context) -> Response:
     """GET /services/data/vXX.X/composite/sobjects/{SObject}?ids=&fields= (or POST a body)"""
-    _since(ctx, COLLECTIONS_SINCE)
+    ctx.require_version(COLLECTIONS_SINCE)
     obj = ctx.store.object(ctx.args["sobject"])
     if ctx.request.method == "GET":
         ids: list[object] = list(_split_list(ctx.arg("ids")))
@@ -141,7 +136,7 @@ def retrieve(ctx: Context) -> Response:
 @routes.route(COMPOSITE + "/sobjects/<sobject>/<field>", methods=["PATCH"])
 def upsert(ctx: Context) -> Response:
     """PATCH /services/data/vXX.X/composite/sobjects/{SObject}/{ExtIdField}"""
-    _since(ctx, UPSERT_SINCE)
+    ctx.require_version(UPSERT_SINCE)
     obj = ctx.store.object(ctx.args["sobject"])
     records, all_or_none = request_records(ctx.json_body(expect=None))
     return ctx.json(_collections(ctx).upsert(obj, ctx.args["field"], records, all_or_none))

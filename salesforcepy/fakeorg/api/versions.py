@@ -10,6 +10,9 @@ from werkzeug.wrappers import Response
 
 from ..org import version_label
 from . import DATA, Context, Routes
+from .bulk2 import INGEST_SINCE
+from .composite import BATCH_SINCE
+from .wave import WAVE_SINCE
 
 routes = Routes("versions")
 
@@ -56,8 +59,9 @@ _RESOURCES = (
     "ui-api",
 )
 # Resources that appeared after the oldest served version (31.0); older maps leave them out,
-# as their paths answer 404 there.
-_SINCE = {"composite": 34.0, "wave": 36.0, "jobs": 41.0}
+# as their paths answer 404 there (the first of each family's resources: batch and tree for
+# composite, ingest for jobs).
+_SINCE = {"composite": BATCH_SINCE, "wave": WAVE_SINCE, "jobs": INGEST_SINCE}
 
 
 @routes.route("/services/data", auth="none", api_usage=False)

@@ -21,7 +21,7 @@ import attrs
 from werkzeug.wrappers import Response
 
 from .. import ids
-from ..errors import SalesforceError, not_found
+from ..errors import SalesforceError
 from ..org import OrgState
 from ..wave import DatasetDefinition, WaveRegistry
 from . import DATA, Context, Routes
@@ -32,13 +32,7 @@ if TYPE_CHECKING:
 routes = Routes("wave")
 
 _SETTING_PREFIX = "wave_dataset:"
-WAVE_SINCE = 36.0
-
-
-def _since(ctx: Context) -> None:
-    """The Wave REST API starts at v36.0: older versions have no such resource."""
-    if not ctx.version_at_least(WAVE_SINCE):
-        raise not_found()
+WAVE_SINCE = 36.0  # the first version of the Wave REST API
 
 
 @attrs.frozen
@@ -149,7 +143,7 @@ def _page_size(ctx: Context) -> int:
 @routes.route(DATA + "/wave/datasets")
 def datasets(ctx: Context) -> Response:
     """GET /services/data/vXX.X/wave/datasets"""
-    _since(ctx)
+    ctx.require_version(WAVE_SINCE)
     body = wave_registry(ctx.org).to_json(
         ctx.api_version,
         q=ctx.arg("q"),
@@ -163,7 +157,7 @@ def datasets(ctx: Context) -> Response:
 @routes.route(DATA + "/wave/datasets/<id_or_name>", methods=["GET", "DELETE"])
 def dataset(ctx: Context) -> Response:
     """GET/DELETE /services/data/vXX.X/wave/datasets/{idOrApiName}"""
-    _since(ctx)
+    ctx.require_version(WAVE_SINCE)
     registry = wave_registry(ctx.org)
     found = registry.get(ctx.args["id_or_name"])
     if ctx.request.method == "DELETE":
@@ -176,7 +170,7 @@ def dataset(ctx: Context) -> Response:
 @routes.route(DATA + "/wave/query", methods=["POST"])
 def query(ctx: Context) -> Response:
     """POST /services/data/vXX.X/wave/query"""
-    _since(ctx)
+    ctx.require_version(WAVE_SINCE)
     body: dict[str, Any] = ctx.json_body()
     saql = body.get("query")
     if not isinstance(saql, str) or not saql.strip():

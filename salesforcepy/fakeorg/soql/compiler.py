@@ -1112,12 +1112,8 @@ class Compiler:
     def _includes(self, comparison: ast.Comparison, expr: Expr, stmt: Statement) -> str:
         """INCLUDES: any listed value matches; ``'a;b'`` means both a and b are selected."""
         alternatives = []
-        padded = f"(';' || lower({expr.sql}) || ';')"
         for literal in comparison.values:
-            if literal.kind != "string":
-                raise self._type_mismatch(literal, expr)
-            wanted = [v.strip().lower() for v in self._string(literal).split(";")]
-            tests = [f"instr({padded}, {stmt.param(';' + v + ';')}) > 0" for v in wanted if v]
+            tests = _selected(expr, self._listed_values(literal, expr), stmt)
             alternatives.append(balanced(" AND ", tests) if tests else "(0)")
         return balanced(" OR ", alternatives)
 
@@ -1129,19 +1125,23 @@ class Compiler:
             if literal.kind == "word" and literal.text.lower() == "null":
                 alternatives.append(f"{expr.sql} IS NULL")
                 continue
-            if literal.kind != "string":
-                raise self._type_mismatch(literal, expr)
-            split = (v.strip().lower() for v in self._string(literal).split(";"))
-            wanted = list(dict.fromkeys(v for v in split if v))
+            wanted = self._listed_values(literal, expr)
             if not wanted:
                 alternatives.append(f"{expr.sql} IS NULL")  # '' means null
                 continue
-            padded = f"(';' || lower({expr.sql}) || ';')"
-            tests = [f"instr({padded}, {stmt.param(';' + v + ';')}) > 0" for v in wanted]
+            tests = _selected(expr, wanted, stmt)
             count = f"(length({expr.sql}) - length(replace({expr.sql}, ';', '')) + 1)"
             tests.append(f"{count} = {stmt.param(len(wanted))}")
             alternatives.append(balanced(" AND ", tests))
         return balanced(" OR ", alternatives)
+
+    def _listed_values(self, literal: ast.Literal, expr: Expr) -> list[str]:
+        """The distinct values a multi-select picklist literal lists, in lower case
+        (``'A; b;a'`` -> ``["a", "b"]``)."""
+        if literal.kind != "string":
+            raise self._type_mismatch(literal, expr)
+        split = (v.strip().lower() for v in self._string(literal).split(";"))
+        return list(dict.fromkeys(v for v in split if v))
 
     def _semi_join(self, comparison: ast.Comparison, outer: Expr, scope: Scope) -> str:
         """``Id IN (SELECT AccountId FROM Contact ...)``: an SQL IN over the inner column."""
@@ -1411,6 +1411,12 @@ def _picklist_rank(expr: Expr, stmt: Statement) -> Optional[str]:
         for index, p in enumerate(field.picklist_values)
     )
     return f"(CASE lower({expr.sql}) {cases} END)"
+
+
+def _selected(expr: Expr, values: Sequence[str], stmt: Statement) -> list[str]:
+    """One SQL test per value: the multi-select picklist ``expr`` has it selected."""
+    padded = f"(';' || lower({expr.sql}) || ';')"
+    return [f"instr({padded}, {stmt.param(';' + v + ';')}) > 0" for v in values]
 
 
 def _long_text(field: FieldDef) -> bool:

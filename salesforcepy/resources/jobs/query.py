@@ -178,15 +178,14 @@ def record_count_of(request: SentRequest) -> Optional[int]:
 
 def _check_row_count(rows: list[dict[str, str]], sent: SentRequest, number: int) -> None:
     """Compare a parsed result page with its ``Sforce-NumberOfRecords`` header, when it has one."""
-    announced = sent.headers.get("Sforce-NumberOfRecords")
-    if announced is None:
+    expected = record_count_of(sent)
+    if expected is None:
+        announced = sent.headers.get("Sforce-NumberOfRecords")
+        if announced is not None:
+            raise ParseError(
+                f"result page {number}: Sforce-NumberOfRecords is not a number ({announced!r})"
+            )
         return
-    try:
-        expected = int(announced)
-    except ValueError:
-        raise ParseError(
-            f"result page {number}: Sforce-NumberOfRecords is not a number ({announced!r})"
-        ) from None
     if expected != len(rows):
         raise ParseError(
             f"result page {number} holds {len(rows)} rows but Sforce-NumberOfRecords says "
@@ -420,8 +419,6 @@ class Query:
             if locator is not None and locator in seen:
                 # Recorded before the page is yielded, so that a caller checking the page when
                 # it gets it (rows() does) sees that the results end here unfinished.
-                from ...exceptions import ParseError
-
                 self._client._record(
                     sent, ParseError(f"Sforce-Locator {locator} repeats; stopping")
                 )
